@@ -1,0 +1,90 @@
+# The Cloudflare plugin for ispmanager 6.
+#   make            build/cloudflare
+#   make check      every test (unit, XML, end to end, contract if possible)
+#   make install    DESTDIR=... PREFIX=/usr/local/mgr5
+
+PREFIX	?= /usr/local/mgr5
+DESTDIR	?=
+CC	?= cc
+PKGS	 = libcurl libcjson libxml-2.0 libpsl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude \
+	   -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(PKG_CFLAGS)
+LDFLAGS	+= -Wl,-z,relro,-z,now
+LDLIBS	+= $(PKG_LIBS) -lm
+
+ifeq ($(SANITIZE),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+LDFLAGS	+= -fsanitize=address,undefined
+BUILD	?= build/asan
+endif
+BUILD	?= build
+
+SRCS	= $(wildcard src/*.c)
+OBJS	= $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIBOBJS	= $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNITS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all check unit e2e xmlcheck contract install uninstall clean demo
+
+all: $(BUILD)/cloudflare
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/cloudflare: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $< $(LIBOBJS) \
+	    $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+unit: $(UNITS)
+	@sh tests/run-unit.sh $(UNITS)
+
+xmlcheck:
+	python3 tests/xmlcheck.py xml/ispmgr_mod_cloudflare.xml \
+	    --plugin etc/plugins/ispmgr/cloudflare.xml
+
+e2e: $(BUILD)/cloudflare
+	python3 tests/e2e/run.py --binary $(BUILD)/cloudflare
+
+contract: $(BUILD)/cloudflare
+	python3 tests/e2e/run.py --binary $(BUILD)/cloudflare --contract
+
+check: all unit xmlcheck e2e contract
+
+demo: $(BUILD)/cloudflare
+	python3 tests/demo.py --binary $(BUILD)/cloudflare
+
+install: $(BUILD)/cloudflare
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/addon $(DESTDIR)$(PREFIX)/etc/xml \
+	    $(DESTDIR)$(PREFIX)/etc/plugins/ispmgr $(DESTDIR)$(PREFIX)/var
+	install -d -m 0700 $(DESTDIR)$(PREFIX)/etc/cloudflare
+	install -m 0750 $(BUILD)/cloudflare $(DESTDIR)$(PREFIX)/addon/cloudflare
+	install -m 0644 xml/ispmgr_mod_cloudflare.xml \
+	    $(DESTDIR)$(PREFIX)/etc/xml/ispmgr_mod_cloudflare.xml
+	install -m 0644 etc/plugins/ispmgr/cloudflare.xml \
+	    $(DESTDIR)$(PREFIX)/etc/plugins/ispmgr/cloudflare.xml
+	test -e $(DESTDIR)$(PREFIX)/var/cloudflare.log || \
+	    install -m 0600 /dev/null $(DESTDIR)$(PREFIX)/var/cloudflare.log
+	@if [ -z "$(DESTDIR)" ] && [ -x $(PREFIX)/sbin/mgrctl ]; then \
+	    rm -rf $(PREFIX)/var/.xmlcache; $(PREFIX)/sbin/mgrctl -m ispmgr exit; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/addon/cloudflare \
+	    $(DESTDIR)$(PREFIX)/etc/xml/ispmgr_mod_cloudflare.xml \
+	    $(DESTDIR)$(PREFIX)/etc/plugins/ispmgr/cloudflare.xml
+	@echo "kept $(DESTDIR)$(PREFIX)/etc/cloudflare (tokens) and the log"
+	@if [ -z "$(DESTDIR)" ] && [ -x $(PREFIX)/sbin/mgrctl ]; then \
+	    rm -rf $(PREFIX)/var/.xmlcache; $(PREFIX)/sbin/mgrctl -m ispmgr exit; fi
+
+clean:
+	rm -rf build

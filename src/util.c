@@ -1,0 +1,71 @@
+/*
+ * Small helpers every module uses: errors and bounded strings.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cf.h"
+
+enum lang cf_lang = LANG_EN;
+
+void
+err_vset(struct err *e, const char *type, const char *object,
+    const char *fmt, va_list ap)
+{
+	if (e == NULL)
+		return;
+	cf_strlcpy(e->type, type ? type : "internal", sizeof(e->type));
+	cf_strlcpy(e->object, object ? object : "", sizeof(e->object));
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+}
+
+void
+err_set(struct err *e, const char *type, const char *object,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	err_vset(e, type, object, fmt, ap);
+	va_end(ap);
+}
+
+void
+err_clear(struct err *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+int
+err_isset(const struct err *e)
+{
+	return e->msg[0] != '\0';
+}
+
+size_t
+cf_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t	 len = strlen(src);
+
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+/* snprintf that reports truncation as failure: -1, or the length. */
+int
+cf_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return n;
+}

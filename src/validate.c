@@ -1,0 +1,614 @@
+/*
+ * Validators for panel parameters and record content.
+ * Everything a user types passes one of these before it reaches a
+ * URL, a request body or a file.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf.h"
+#include "validate.h"
+
+#define MAX_LINE	1024	/* a one-line field */
+#define MAX_TEXTAREA	(256 * 1024)	/* a pasted zone file or URL list */
+
+int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n, k;
+	unsigned int		 c;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+			n = 1;
+			c = p[i] & 0x1f;
+		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
+			n = 2;
+			c = p[i] & 0x0f;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+			n = 3;
+			c = p[i] & 0x07;
+		} else
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 ||
+		    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* Shared by v_text and v_multiline: UTF-8, length, control bytes. */
+static int
+check_text(const char *v, const char *field, size_t max, int lines,
+    struct err *err)
+{
+	size_t	 len = strlen(v), i;
+
+	if (len > max) {
+		err_set(err, "value", field, T("The field «%s» is too long "
+		    "(%zu bytes, at most %zu).", "Поле «%s» слишком длинное "
+		    "(%zu байт, не более %zu)."), field, len, max);
+		return -1;
+	}
+	if (!utf8_valid(v, len)) {
+		err_set(err, "value", field, T("The field «%s» is not valid "
+		    "UTF-8 text.", "Поле «%s» содержит некорректный текст "
+		    "(не UTF-8)."), field);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == 0x7f || (c < 0x20 && !(lines &&
+		    (c == '\n' || c == '\r' || c == '\t')))) {
+			err_set(err, "value", field, T("The field «%s» "
+			    "contains a control character.", "Поле «%s» "
+			    "содержит управляющий символ."), field);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+v_text(char *v, const char *field, struct err *err)
+{
+	return check_text(v, field, MAX_LINE, 0, err);
+}
+
+int
+v_multiline(char *v, const char *field, struct err *err)
+{
+	return check_text(v, field, MAX_TEXTAREA, 1, err);
+}
+
+int
+v_onoff(char *v, const char *field, struct err *err)
+{
+	if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0)
+		return 0;
+	err_set(err, "value", field, T("The field «%s» must be on or off.",
+	    "Поле «%s» должно быть on или off."), field);
+	return -1;
+}
+
+int
+parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long	 v = 0;
+	const char		*p;
+
+	if (*s == '\0' || strlen(s) > 20)
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (max - (unsigned)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+v_uint(char *v, const char *field, struct err *err)
+{
+	unsigned long long	 n;
+
+	if (*v == '\0' || parse_uint(v, 4294967295ULL, &n) == 0)
+		return 0;
+	err_set(err, "value", field, T("The field «%s» must be a whole "
+	    "number.", "Поле «%s» должно быть целым числом."), field);
+	return -1;
+}
+
+/*
+ * A host name: labels of letters, digits and hyphens, 63 bytes each,
+ * 253 in all.  With relaxed set, '_' is allowed (SRV, DKIM names) and
+ * a leading "*." (wildcards).
+ */
+int
+is_hostname(const char *s, int relaxed)
+{
+	size_t		 len = strlen(s), lab = 0;
+	const char	*p;
+
+	if (relaxed && strncmp(s, "*.", 2) == 0) {
+		s += 2;
+		len -= 2;
+	}
+	if (len == 0 || len > 253)
+		return 0;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (lab == 0 || p[-1] == '-')
+				return 0;
+			lab = 0;
+			continue;
+		}
+		if (!(isalnum((unsigned char)*p) || *p == '-' ||
+		    (relaxed && *p == '_')))
+			return 0;
+		if (*p == '-' && lab == 0)
+			return 0;
+		if (++lab > 63)
+			return 0;
+	}
+	return lab > 0 && p[-1] != '-';
+}
+
+int
+v_domain(char *v, const char *field, struct err *err)
+{
+	size_t	 len = strlen(v);
+	char	*p;
+
+	if (len > 0 && v[len - 1] == '.')
+		v[--len] = '\0';
+	for (p = v; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (is_hostname(v, 0) && strchr(v, '.') != NULL)
+		return 0;
+	err_set(err, "value", field, T("«%s» is not a valid domain name "
+	    "(for an internationalised name, use its punycode form).",
+	    "«%s» — некорректное доменное имя (для национальных доменов "
+	    "используйте запись в punycode)."), field);
+	return -1;
+}
+
+/*
+ * Split "a, b, c" (the panel's group separator) in place.
+ * Returns the count, or -1 when there are more than max or an empty one.
+ */
+int
+split_list(char *s, char **out, size_t max)
+{
+	size_t	 n = 0;
+	char	*p, *tok;
+
+	for (p = s; (tok = strsep(&p, ",")) != NULL; ) {
+		while (*tok == ' ')
+			tok++;
+		if (*tok == '\0')
+			return -1;
+		if (n == max)
+			return -1;
+		out[n++] = tok;
+	}
+	return (int)n;
+}
+
+#define MAX_GROUP	500	/* rows in one group action */
+
+static int
+check_list(char *v, const char *field, validator one, struct err *err)
+{
+	char	*copy, *items[MAX_GROUP];
+	int	 n, i, rc = -1;
+
+	if ((copy = strdup(v)) == NULL) {
+		err_set(err, "internal", field, "%s", T("Out of memory.",
+		    "Недостаточно памяти."));
+		return -1;
+	}
+	if ((n = split_list(copy, items, MAX_GROUP)) <= 0) {
+		err_set(err, "value", field, T("The list «%s» is empty or "
+		    "too long (at most %d items).", "Список «%s» пуст или "
+		    "слишком длинный (не более %d элементов)."), field,
+		    MAX_GROUP);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (one(items[i], field, err) == -1)
+			goto out;
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+int
+v_domains(char *v, const char *field, struct err *err)
+{
+	char	*p;
+
+	/* Normalise case here; check_list works on a copy. */
+	for (p = v; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return check_list(v, field, v_domain, err);
+}
+
+int
+is_cfid(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < 32; i++)
+		if (!isxdigit((unsigned char)s[i]) ||
+		    isupper((unsigned char)s[i]))
+			return 0;
+	return s[32] == '\0';
+}
+
+int
+v_cfid(char *v, const char *field, struct err *err)
+{
+	if (is_cfid(v))
+		return 0;
+	err_set(err, "value", field, T("«%s» is not a Cloudflare "
+	    "identifier (32 hexadecimal characters).", "«%s» — не "
+	    "идентификатор Cloudflare (32 шестнадцатеричных символа)."),
+	    field);
+	return -1;
+}
+
+int
+v_cfid_opt(char *v, const char *field, struct err *err)
+{
+	return *v == '\0' ? 0 : v_cfid(v, field, err);
+}
+
+int
+v_cfids(char *v, const char *field, struct err *err)
+{
+	return check_list(v, field, v_cfid, err);
+}
+
+/*
+ * Cloudflare tokens are 40 URL-safe characters today; allow some room
+ * for a longer format, but nothing that could break a header.
+ */
+int
+v_token(char *v, const char *field, struct err *err)
+{
+	size_t		 len;
+	const char	*p;
+
+	/* Pasted tokens often carry spaces around them. */
+	while (*v == ' ' || *v == '\t')
+		memmove(v, v + 1, strlen(v));
+	len = strlen(v);
+	while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t' ||
+	    v[len - 1] == '\n' || v[len - 1] == '\r'))
+		v[--len] = '\0';
+	if (len == 0)
+		return 0;
+	for (p = v; *p != '\0'; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("-_.~+/=", *p)))
+			break;
+	if (*p == '\0' && len >= 20 && len <= 256)
+		return 0;
+	err_set(err, "value", field, "%s", T("This does not look like a "
+	    "Cloudflare API token: a token is 40 letters, digits, '-' and "
+	    "'_'. Copy it again from My Profile → API Tokens.", "Это не "
+	    "похоже на API-токен Cloudflare: токен состоит из 40 букв, цифр, "
+	    "«-» и «_». Скопируйте его ещё раз в разделе My Profile → API "
+	    "Tokens."));
+	return -1;
+}
+
+/* ispmanager user names; they also name files, so no dots first. */
+int
+v_user(char *v, const char *field, struct err *err)
+{
+	const char	*p;
+
+	if (*v != '\0' && *v != '.' && *v != '-' && strlen(v) <= 64) {
+		for (p = v; *p != '\0'; p++)
+			if (!(isalnum((unsigned char)*p) || strchr("_.-", *p)))
+				break;
+		if (*p == '\0')
+			return 0;
+	}
+	err_set(err, "access", field, "%s", T("The panel did not name a "
+	    "valid user for this request.", "Панель не передала корректное "
+	    "имя пользователя для этого запроса."));
+	return -1;
+}
+
+int
+v_func(char *v, const char *field, struct err *err)
+{
+	const char	*p;
+
+	for (p = v; *p != '\0'; p++)
+		if (!(islower((unsigned char)*p) || *p == '.' || *p == '_'))
+			break;
+	if (*v != '\0' && *p == '\0' && strlen(v) < 64)
+		return 0;
+	err_set(err, "value", field, "%s", T("Unknown function.",
+	    "Неизвестная функция."));
+	return -1;
+}
+
+static const char *const dnstypes[] = {
+	"A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA", NULL
+};
+
+int
+v_dnstype(char *v, const char *field, struct err *err)
+{
+	size_t	 i;
+	char	*p;
+
+	for (p = v; *p != '\0'; p++)
+		*p = (char)toupper((unsigned char)*p);
+	for (i = 0; dnstypes[i] != NULL; i++)
+		if (strcmp(v, dnstypes[i]) == 0)
+			return 0;
+	err_set(err, "value", field, T("Record type «%s» is not supported "
+	    "here; choose A, AAAA, CNAME, MX, TXT, NS, SRV or CAA.", "Тип "
+	    "записи «%s» здесь не поддерживается; выберите A, AAAA, CNAME, "
+	    "MX, TXT, NS, SRV или CAA."), v[0] && strlen(v) < 16 ? v : "?");
+	return -1;
+}
+
+/* "@", empty, a relative name or a full one; checked against the zone later. */
+int
+v_dnsname(char *v, const char *field, struct err *err)
+{
+	size_t	 len = strlen(v);
+	char	*p;
+
+	for (p = v; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (len == 0 || strcmp(v, "@") == 0)
+		return 0;
+	if (v[len - 1] == '.')
+		v[--len] = '\0';
+	if (is_hostname(v, 1))
+		return 0;
+	err_set(err, "value", field, "%s", T("The record name may hold "
+	    "letters, digits, '-', '_' and dots, optionally starting with "
+	    "'*.'; use '@' for the zone itself.", "Имя записи может "
+	    "содержать буквы, цифры, «-», «_» и точки, а также начинаться с "
+	    "«*.»; для самой зоны укажите «@»."));
+	return -1;
+}
+
+int
+v_ttl(char *v, const char *field, struct err *err)
+{
+	unsigned long long	 n;
+
+	if (*v == '\0' || (parse_uint(v, 86400, &n) == 0 &&
+	    (n == 1 || n >= 60)))
+		return 0;
+	err_set(err, "value", field, "%s", T("TTL must be 1 (automatic) or "
+	    "from 60 to 86400 seconds.", "TTL должен быть 1 (автоматически) "
+	    "или от 60 до 86400 секунд."));
+	return -1;
+}
+
+int
+v_priority(char *v, const char *field, struct err *err)
+{
+	unsigned long long	 n;
+
+	if (*v == '\0' || parse_uint(v, 65535, &n) == 0)
+		return 0;
+	err_set(err, "value", field, "%s", T("Priority must be a whole "
+	    "number from 0 to 65535.", "Приоритет должен быть целым числом "
+	    "от 0 до 65535."));
+	return -1;
+}
+
+int
+v_comment(char *v, const char *field, struct err *err)
+{
+	if (check_text(v, field, 100, 0, err) == -1) {
+		if (strcmp(err->type, "value") == 0 && strlen(v) > 100)
+			err_set(err, "value", field, "%s", T("A comment holds "
+			    "at most 100 characters.", "Комментарий — не "
+			    "более 100 символов."));
+		return -1;
+	}
+	return 0;
+}
+
+int
+v_content(char *v, const char *field, struct err *err)
+{
+	return check_text(v, field, 4096, 0, err);
+}
+
+int
+is_ipv4(const char *s)
+{
+	struct in_addr	 a;
+
+	return inet_pton(AF_INET, s, &a) == 1;
+}
+
+int
+is_ipv6(const char *s)
+{
+	struct in6_addr	 a;
+
+	return inet_pton(AF_INET6, s, &a) == 1;
+}
+
+int
+dns_proxiable(const char *type)
+{
+	return strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0 ||
+	    strcmp(type, "CNAME") == 0;
+}
+
+int
+dns_has_priority(const char *type)
+{
+	return strcmp(type, "MX") == 0 || strcmp(type, "SRV") == 0;
+}
+
+/*
+ * The full name of a record: "@" or "" is the zone, a name ending in
+ * the zone is taken as is, anything else is relative to the zone.
+ */
+int
+dns_name_fqdn(const char *name, const char *zone, char *out, size_t sz,
+    struct err *err)
+{
+	size_t	 nl = strlen(name), zl = strlen(zone);
+	int	 n;
+
+	if (nl == 0 || strcmp(name, "@") == 0)
+		n = cf_snprintf(out, sz, "%s", zone);
+	else if (strcmp(name, zone) == 0 || (nl > zl &&
+	    name[nl - zl - 1] == '.' && strcmp(name + nl - zl, zone) == 0))
+		n = cf_snprintf(out, sz, "%s", name);
+	else
+		n = cf_snprintf(out, sz, "%s.%s", name, zone);
+	if (n == -1 || !is_hostname(out, 1)) {
+		err_set(err, "value", "name", "%s", T("The full record name "
+		    "is too long (at most 253 characters).", "Полное имя "
+		    "записи слишком длинное (не более 253 символов)."));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+target_ok(const char *s)
+{
+	size_t	 len = strlen(s);
+	char	 buf[256];
+
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, len + 1);
+	if (buf[len - 1] == '.')
+		buf[len - 1] = '\0';
+	return is_hostname(buf, 1);
+}
+
+static int
+bad_content(struct err *err, const char *type, const char *why)
+{
+	err_set(err, "value", "content", T("Invalid content for a %s "
+	    "record: %s", "Некорректное значение записи %s: %s"), type, why);
+	return -1;
+}
+
+static int
+check_srv(const char *content, struct err *err)
+{
+	unsigned long long	 w, p;
+	char			 ws[16], ps[16], target[256];
+
+	if (sscanf(content, "%15s %15s %255s", ws, ps, target) != 3 ||
+	    parse_uint(ws, 65535, &w) == -1 ||
+	    parse_uint(ps, 65535, &p) == -1 ||
+	    (strcmp(target, ".") != 0 && !target_ok(target)))
+		return bad_content(err, "SRV", T("write «weight port target», "
+		    "for example «5 5060 sip.example.com».", "укажите «вес "
+		    "порт цель», например «5 5060 sip.example.com»."));
+	return 0;
+}
+
+static int
+check_caa(const char *content, struct err *err)
+{
+	unsigned long long	 f;
+	char			 fs[8], tag[32];
+	int			 off = 0;
+	const char		*p;
+
+	if (sscanf(content, "%7s %31s %n", fs, tag, &off) != 2 || off == 0 ||
+	    parse_uint(fs, 255, &f) == -1 || content[off] == '\0')
+		goto bad;
+	for (p = tag; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p))
+			goto bad;
+	return 0;
+bad:
+	return bad_content(err, "CAA", T("write «flags tag \"value\"», for "
+	    "example «0 issue \"letsencrypt.org\"».", "укажите «флаги тег "
+	    "\"значение\"», например «0 issue \"letsencrypt.org\"»."));
+}
+
+/*
+ * Everything about one record that can be known without asking
+ * Cloudflare.  name is the full name, already inside the zone.
+ */
+int
+dns_check_record(const char *type, const char *name, const char *content,
+    const char *priority, struct err *err)
+{
+	if (*content == '\0') {
+		err_set(err, "value", "content", "%s", T("The record needs "
+		    "content.", "Укажите значение записи."));
+		return -1;
+	}
+	if (dns_has_priority(type) && (priority == NULL || *priority == '\0')) {
+		err_set(err, "value", "priority", T("A %s record needs a "
+		    "priority (0 to 65535).", "Для записи %s нужен приоритет "
+		    "(от 0 до 65535)."), type);
+		return -1;
+	}
+	if (strcmp(type, "A") == 0 && !is_ipv4(content))
+		return bad_content(err, type, T("an IPv4 address such as "
+		    "192.0.2.1 is expected.", "ожидается IPv4-адрес, например "
+		    "192.0.2.1."));
+	if (strcmp(type, "AAAA") == 0 && !is_ipv6(content))
+		return bad_content(err, type, T("an IPv6 address such as "
+		    "2001:db8::1 is expected.", "ожидается IPv6-адрес, например "
+		    "2001:db8::1."));
+	if ((strcmp(type, "CNAME") == 0 || strcmp(type, "MX") == 0 ||
+	    strcmp(type, "NS") == 0) && !target_ok(content))
+		return bad_content(err, type, T("a host name such as "
+		    "mail.example.com is expected.", "ожидается имя хоста, "
+		    "например mail.example.com."));
+	if (strcmp(type, "TXT") == 0 && strlen(content) > 2048)
+		return bad_content(err, type, T("TXT content holds at most "
+		    "2048 characters.", "значение TXT — не более 2048 "
+		    "символов."));
+	if (strcmp(type, "SRV") == 0) {
+		if (strncmp(name, "_", 1) != 0 || strstr(name, "._") == NULL) {
+			err_set(err, "value", "name", "%s", T("An SRV record "
+			    "name starts with the service and protocol, for "
+			    "example _sip._tcp.", "Имя SRV-записи начинается "
+			    "со службы и протокола, например _sip._tcp."));
+			return -1;
+		}
+		return check_srv(content, err);
+	}
+	if (strcmp(type, "CAA") == 0)
+		return check_caa(content, err);
+	return 0;
+}
