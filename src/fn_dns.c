@@ -132,8 +132,7 @@ list_item(void *arg, const struct json *j)
 	reply_col(c->reply, "type", r.type);
 	reply_col(c->reply, "content", r.content);
 	reply_col(c->reply, "ttl", ttl);
-	reply_col(c->reply, "proxied", dns_proxiable(r.type) ?
-	    (r.proxied ? "on" : "off") : "");
+	reply_col(c->reply, "proxied", r.proxied ? "on" : "off");
 	reply_col(c->reply, "priority", prio);
 	reply_col(c->reply, "comment", r.comment);
 	return 0;
