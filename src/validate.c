@@ -520,8 +520,8 @@ target_ok(const char *s)
 static int
 bad_content(struct err *err, const char *type, const char *why)
 {
-	err_set(err, "value", "content", T("Invalid content for a %s "
-	    "record: %s", "Некорректное значение записи %s: %s"), type, why);
+	err_set(err, "value", "content", T("Invalid %s record content: %s",
+	    "Некорректное значение записи %s: %s"), type, why);
 	return -1;
 }
 
@@ -611,4 +611,59 @@ dns_check_record(const char *type, const char *name, const char *content,
 	if (strcmp(type, "CAA") == 0)
 		return check_caa(content, err);
 	return 0;
+}
+
+/* A page rule's URL pattern: one token of at most 255 bytes. */
+int
+v_pagerule_url(char *v, const char *field, struct err *err)
+{
+	const char	*p;
+
+	if (check_text(v, field, 255, 0, err) == -1)
+		return -1;
+	for (p = v; *p != '\0'; p++)
+		if (*p == ' ') {
+			err_set(err, "value", field, "%s", T("The URL pattern "
+			    "cannot contain spaces.", "Шаблон URL не может "
+			    "содержать пробелы."));
+			return -1;
+		}
+	return 0;
+}
+
+int
+v_pagerule_status(char *v, const char *field, struct err *err)
+{
+	if (*v == '\0' || strcmp(v, "active") == 0 ||
+	    strcmp(v, "disabled") == 0)
+		return 0;
+	err_set(err, "value", field, "%s", T("The status must be active or "
+	    "disabled.", "Состояние должно быть active или disabled."));
+	return -1;
+}
+
+/* 1..10000; empty lets Cloudflare choose. */
+int
+v_pagerule_priority(char *v, const char *field, struct err *err)
+{
+	unsigned long long	 n;
+
+	if (*v == '\0' || (parse_uint(v, 10000, &n) == 0 && n >= 1))
+		return 0;
+	err_set(err, "value", field, "%s", T("The priority must be a whole "
+	    "number from 1 to 10000.", "Приоритет должен быть целым числом "
+	    "от 1 до 10000."));
+	return -1;
+}
+
+/* Cloudflare removed Always Online from page rules: refuse it always. */
+int
+v_always_online(char *v, const char *field, struct err *err)
+{
+	(void)v;
+	err_set(err, "value", field, "%s", T("Always Online is no longer a "
+	    "page rule action; it is a zone setting now: use Zone settings.",
+	    "Always Online больше не является действием правила страницы — "
+	    "теперь это настройка зоны: используйте «Настройки зоны»."));
+	return -1;
 }
