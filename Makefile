@@ -29,7 +29,8 @@ LIBOBJS	= $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNITS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check unit e2e xmlcheck contract install uninstall clean demo
+.PHONY: all check unit e2e xmlcheck contract install uninstall clean demo \
+	langcheck deb packaging-check bench
 
 all: $(BUILD)/cloudflare
 
@@ -59,12 +60,35 @@ e2e: $(BUILD)/cloudflare
 contract: $(BUILD)/cloudflare
 	python3 tests/e2e/run.py --binary $(BUILD)/cloudflare --contract
 
-check: all unit xmlcheck e2e contract
+check: all unit xmlcheck langcheck e2e contract
+
+# Both message sets: every T("en", "ru") in src/ and the XML's (runs xmlcheck).
+langcheck:
+	python3 tests/langcheck.py
+
+# The .deb, built in a scratch copy of the tree, into build/deb/.
+deb:
+	sh scripts/build-deb.sh $(BUILD)/deb
+
+# The .deb's files and modes, its Depends, the RPM spec (slow: not in check).
+packaging-check:
+	sh tests/packaging.sh
+
+# The handler beside curl and the official SDK (installed from npm into
+# bench/node_modules), at 0 and 50 ms latency; writes docs/performance.md.
+# Not part of check: it takes a few minutes.
+BENCH_SDK = cloudflare@5.2.0
+bench: $(BUILD)/cloudflare
+	timeout 300 npm install --prefix bench --save-exact --no-audit --no-fund \
+	    --loglevel=error $(BENCH_SDK)
+	timeout 600 python3 bench/run.py --binary $(BUILD)/cloudflare \
+	    --out docs/performance.md
 
 demo: $(BUILD)/cloudflare
 	python3 tests/demo.py --binary $(BUILD)/cloudflare
 
 install: $(BUILD)/cloudflare
+	@if [ -z "$(DESTDIR)" ]; then sh scripts/check-conflict.sh $(PREFIX); fi
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/addon $(DESTDIR)$(PREFIX)/etc/xml \
 	    $(DESTDIR)$(PREFIX)/etc/plugins/ispmgr $(DESTDIR)$(PREFIX)/var
 	install -d -m 0700 $(DESTDIR)$(PREFIX)/etc/cloudflare

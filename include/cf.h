@@ -45,6 +45,16 @@ enum lang { LANG_EN, LANG_RU };
 extern enum lang cf_lang;
 #define T(en, ru)	(cf_lang == LANG_RU ? (ru) : (en))
 
+/*
+ * One deadline for the whole request: the panel gives a handler about
+ * 30 s, so everything we wait for (mgrctl, Cloudflare, retries) fits
+ * in CF_DEADLINE_MS from the start of main.
+ */
+#define CF_DEADLINE_MS	25000
+void	 deadline_start(long long);
+long long deadline_left(void);	/* ms, never below 0 */
+long long mono_ms(void);
+
 size_t	 cf_strlcpy(char *, const char *, size_t);
 int	 cf_snprintf(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

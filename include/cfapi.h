@@ -71,6 +71,7 @@ struct cf_req {
 struct cf	*cf_new(const char *, const char *, struct err *);
 void		 cf_free(struct cf *);
 void		 cf_set_auth_hint(struct cf *, const char *);
+void		 cf_set_budget(struct cf *, const char *);
 unsigned	 cf_requests(const struct cf *);	/* sent so far */
 unsigned	 cf_rounds(const struct cf *);		/* sequential waves */
 

@@ -71,6 +71,8 @@ struct zone {
 
 int	 zone_parse(const struct json *, struct zone *);
 int	 zone_find(struct ctx *, const char *, struct zone *);
+void	 zone_forget(struct ctx *, const char *);
+void	 zone_cache_drop(const char *);
 int	 zone_find_many(struct ctx *, char *const *, size_t, struct zone *,
 	    int *);
 
@@ -83,6 +85,26 @@ int	 fn_zone_delete(struct ctx *);
 int	 fn_dns_list(struct ctx *);
 int	 fn_dns_edit(struct ctx *);
 int	 fn_dns_delete(struct ctx *);
+int	 fn_dns_export(struct ctx *);
+int	 fn_dns_import(struct ctx *);
+/* fn_dnsio.c: the panel's DNS into zone z; notice says what was done. */
+int	 dns_copy_from_panel(struct ctx *, const struct zone *, char *,
+	    size_t);
+int	 fn_zone_settings(struct ctx *);
+int	 zsettings_check(char *, const char *, struct err *); /* validator */
+int	 fn_purge(struct ctx *);
+int	 fn_stats(struct ctx *);
+int	 fn_pagerule_list(struct ctx *);
+int	 fn_pagerule_edit(struct ctx *);
+int	 fn_pagerule_delete(struct ctx *);
+int	 v_pagerule_action(char *, const char *, struct err *); /* validator */
+int	 fn_account(struct ctx *);
+int	 fn_fw_list(struct ctx *);
+int	 fn_fw_edit(struct ctx *);
+int	 fn_fw_delete(struct ctx *);
+int	 fn_cr_list(struct ctx *);
+int	 fn_cr_edit(struct ctx *);
+int	 fn_cr_delete(struct ctx *);
 
 /* fn_token.c, also used by the account page. */
 int	 token_verify(const char *, const char *, struct tokrec *,

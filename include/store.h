@@ -32,6 +32,7 @@ int	 store_parse_token(const char *, size_t, struct tokrec *, struct err *);
 /* Raw files, by name relative to the store. */
 char	*store_read(const char *, size_t, size_t *, struct err *);
 int	 store_write(const char *, const char *, size_t, struct err *);
+int	 store_write_cache(const char *, const char *, size_t, struct err *);
 int	 store_remove(const char *, struct err *);
 int	 store_lock(const char *, struct err *);	/* fd, or -1 */
 void	 store_unlock(int);

@@ -50,4 +50,21 @@ int	 dns_name_fqdn(const char *, const char *, char *, size_t,
 int	 dns_proxiable(const char *);
 int	 dns_has_priority(const char *);
 
+/* Page rules (the action fields' validator is in fn_pagerule.c). */
+int	 v_pagerule_url(char *, const char *, struct err *);
+int	 v_pagerule_status(char *, const char *, struct err *);
+int	 v_pagerule_priority(char *, const char *, struct err *);
+int	 v_always_online(char *, const char *, struct err *);
+
+/* IP access rules and cache rules. */
+int	 v_fwtarget(char *, const char *, struct err *);
+int	 v_fwmode(char *, const char *, struct err *);
+int	 v_crmatch(char *, const char *, struct err *);
+int	 v_text500(char *, const char *, struct err *);
+int	 v_cachettl(char *, const char *, struct err *);
+int	 v_expression(char *, const char *, struct err *);
+int	 expr_check(const char *, const char *, struct err *);
+int	 fw_check_value(const char *, const char *, char *, size_t, char *,
+	    size_t, struct err *);
+
 #endif /* VALIDATE_H */

@@ -19,6 +19,7 @@
 
 #include <curl/curl.h>
 
+#include "budget.h"
 #include "cf.h"
 #include "cfapi.h"
 #include "json.h"
@@ -27,7 +28,6 @@
 #define CF_MAX_BODY	(8 * 1024 * 1024)	/* one reply */
 #define CF_CONNECT_MS	5000
 #define CF_REQUEST_MS	15000
-#define CF_DEADLINE_MS	25000	/* the panel waits about 30 s for us */
 #define CF_PARALLEL	8	/* requests in flight at once */
 #define CF_RETRIES	2	/* after the first attempt */
 #define CF_MAX_PAGES	2000
@@ -36,10 +36,11 @@ struct cf {
 	CURLM			*multi;
 	struct curl_slist	*hdrs;		/* Authorization, Accept */
 	struct curl_slist	*jsonhdrs;	/* the same + Content-Type */
+	struct curl_slist	*rawhdrs;	/* Authorization, Accept text */
 	char			 base[512];
 	int			 plain;		/* http to loopback */
-	long long		 deadline;	/* monotonic ms */
 	char			 hint[512];	/* where to fix a bad token */
+	char			 scope[96];	/* whose request budget */
 	unsigned		 nreq, nrounds;
 };
 
@@ -79,14 +80,6 @@ perm_name(enum perm p)
 	return (p > PERM_NONE && p < PERM__MAX) ? perm_names[p] : "";
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* Plain http is for a test server on this machine only. */
 static int
@@ -99,35 +92,48 @@ is_loopback(const char *host)
 		return 1;
 	if (inet_pton(AF_INET, host, &a4) == 1)
 		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (strcmp(host, "[::1]") == 0)
-		return 1;
 	return inet_pton(AF_INET6, host, &a6) == 1 &&
 	    memcmp(&a6, &lo6, sizeof(a6)) == 0;
 }
 
+/*
+ * The base URL: https://host[:port][/path], or http:// to loopback.
+ * Parsed here rather than with curl_url(), which EL8's libcurl lacks;
+ * no user info, query or fragment.
+ */
 static int
 check_base(struct cf *cf, const char *url, struct err *err)
 {
-	CURLU	*u;
-	char	*scheme = NULL, *host = NULL, *user = NULL, *query = NULL,
-		*frag = NULL;
-	int	 rc = -1;
+	const char	*auth, *end, *h, *he;
+	char		 host[256];
+	size_t		 n;
+	int		 rc = -1;
 
-	if ((u = curl_url()) == NULL)
-		goto bad;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-		goto bad;
-	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK)
-		goto bad;
-	if (strcmp(scheme, "https") == 0)
+	if (strncmp(url, "https://", 8) == 0) {
 		cf->plain = 0;
-	else if (strcmp(scheme, "http") == 0 && is_loopback(host))
+		auth = url + 8;
+	} else if (strncmp(url, "http://", 7) == 0) {
 		cf->plain = 1;
-	else
+		auth = url + 7;
+	} else
+		goto bad;
+	end = auth + strcspn(auth, "/?#");
+	if (*end == '?' || *end == '#' || strpbrk(end, "?#@ \t\r\n") != NULL)
+		goto bad;
+	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
+		goto bad;
+	h = auth;
+	if (*h == '[') {		/* [v6]:port */
+		if ((he = memchr(h, ']', (size_t)(end - h))) == NULL)
+			goto bad;
+		h++;
+	} else
+		he = h + strcspn(h, ":/");
+	if (he > end || (n = (size_t)(he - h)) == 0 || n >= sizeof(host))
+		goto bad;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (cf->plain && !is_loopback(host))
 		goto bad;
 	if (cf_strlcpy(cf->base, url, sizeof(cf->base)) >= sizeof(cf->base))
 		goto bad;
@@ -142,12 +148,6 @@ bad:
 		    "to this machine, for tests).", "Адрес API Cloudflare — "
 		    "не https-URL (http разрешён только для тестов на этой "
 		    "машине)."));
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(user);
-	curl_free(query);
-	curl_free(frag);
-	curl_url_cleanup(u);
 	return rc;
 }
 
@@ -173,7 +173,6 @@ cf_new(const char *base, const char *token, struct err *err)
 		    "Недостаточно памяти."));
 		return NULL;
 	}
-	cf->deadline = now_ms() + CF_DEADLINE_MS;
 	if (check_base(cf, base, err) == -1)
 		goto fail;
 	if (strlen(token) > 256 || strpbrk(token, "\r\n") != NULL) {
@@ -195,6 +194,12 @@ cf_new(const char *base, const char *token, struct err *err)
 	if (curl_slist_append(cf->jsonhdrs, "Accept: application/json") ==
 	    NULL || curl_slist_append(cf->jsonhdrs,
 	    "Content-Type: application/json") == NULL)
+		goto nomem;
+	if ((s = curl_slist_append(NULL, auth)) == NULL)
+		goto nomem;
+	cf->rawhdrs = s;
+	if (curl_slist_append(cf->rawhdrs,
+	    "Accept: text/plain, application/json") == NULL)
 		goto nomem;
 	explicit_bzero(auth, sizeof(auth));
 	if ((cf->multi = curl_multi_init()) == NULL)
@@ -232,7 +237,14 @@ cf_free(struct cf *cf)
 		curl_multi_cleanup(cf->multi);
 	slist_free_secret(cf->hdrs);
 	slist_free_secret(cf->jsonhdrs);
+	slist_free_secret(cf->rawhdrs);
 	free(cf);
+}
+
+void
+cf_set_budget(struct cf *cf, const char *scope)
+{
+	cf_strlcpy(cf->scope, scope ? scope : "", sizeof(cf->scope));
 }
 
 void
@@ -653,7 +665,7 @@ xfer_start(struct cf *cf, struct cf_req *r, struct xfer *x)
 {
 	char		 url[1600];
 	curl_mimepart	*part;
-	long long	 left = cf->deadline - now_ms();
+	long long	 left = deadline_left();
 	CURL		*e;
 
 	xfer_reset(x);
@@ -662,8 +674,13 @@ xfer_start(struct cf *cf, struct cf_req *r, struct xfer *x)
 		return -1;
 	x->easy = e;
 	curl_easy_setopt(e, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500	/* 7.85 */
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, cf->plain ? "http" :
 	    "https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, cf->plain ? (long)CURLPROTO_HTTP :
+	    (long)CURLPROTO_HTTPS);
+#endif
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -702,18 +719,24 @@ xfer_start(struct cf *cf, struct cf_req *r, struct xfer *x)
 			return -1;
 		curl_easy_setopt(e, CURLOPT_MIMEPOST, x->mime);
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, cf->hdrs);
-	} else if (r->body != NULL) {
-		if (x->body == NULL && (x->body = json_print(r->body)) == NULL)
+	} else if (r->body != NULL || strcmp(r->method, "DELETE") == 0) {
+		/*
+		 * A DELETE carries "{}": the 2024 spec marks a JSON body
+		 * required on several deletes, and Cloudflare ignores it.
+		 */
+		if (x->body == NULL && (x->body = r->body ? json_print(r->body) :
+		    strdup("{}")) == NULL)
 			return -1;
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
 		    (long)strlen(x->body));
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, cf->jsonhdrs);
 	} else
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, cf->hdrs);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->raw ? cf->rawhdrs :
+		    cf->hdrs);
 	if (curl_multi_add_handle(cf->multi, e) != CURLM_OK)
 		return -1;
-	x->t0 = now_ms();
+	x->t0 = mono_ms();
 	x->attempts++;
 	x->state = X_RUN;
 	cf->nreq++;
@@ -722,9 +745,9 @@ xfer_start(struct cf *cf, struct cf_req *r, struct xfer *x)
 
 /* Whether to try again, and when; sets not_before. */
 static int
-want_retry(struct cf *cf, struct cf_req *r, struct xfer *x, CURLcode cc)
+want_retry(struct cf_req *r, struct xfer *x, CURLcode cc)
 {
-	long long	 now = now_ms(), wait;
+	long long	 now = mono_ms(), wait;
 	int		 safe = strcmp(r->method, "GET") == 0;
 
 	if (x->attempts > CF_RETRIES)
@@ -743,7 +766,7 @@ want_retry(struct cf *cf, struct cf_req *r, struct xfer *x, CURLcode cc)
 	else
 		return 0;
 	/* Only when the answer can still come before the deadline. */
-	if (now + wait + 1000 >= cf->deadline)
+	if (wait + 1000 >= deadline_left())
 		return 0;
 	x->not_before = now + wait;
 	return 1;
@@ -794,13 +817,13 @@ xfer_done(struct cf *cf, struct cf_req *r, struct xfer *x, CURLcode cc)
 	curl_multi_remove_handle(cf->multi, x->easy);
 	r->status = cc == CURLE_OK ? status : 0;
 	log_info("api %s %s %ld %lldms%s", r->method, r->path, r->status,
-	    now_ms() - x->t0, cc == CURLE_OK ? "" : " (transport error)");
+	    mono_ms() - x->t0, cc == CURLE_OK ? "" : " (transport error)");
 	if (cc != CURLE_OK)
 		log_warn("api %s %s: %s", r->method, r->path,
 		    x->toobig ? "reply too large" : curl_easy_strerror(cc));
-	if (want_retry(cf, r, x, cc)) {
+	if (want_retry(r, x, cc)) {
 		log_warn("api %s %s: retrying in %lld ms", r->method, r->path,
-		    x->not_before - now_ms());
+		    x->not_before - mono_ms());
 		x->state = X_WAIT;
 		return;
 	}
@@ -810,8 +833,11 @@ xfer_done(struct cf *cf, struct cf_req *r, struct xfer *x, CURLcode cc)
 		return;
 	}
 	/* Back off for Retry-After, or 5 minutes when it is absent. */
-	if (r->status == 429)
+	if (r->status == 429) {
 		r->retry_after = x->retry_after >= 0 ? x->retry_after : 300;
+		if (cf->scope[0] != '\0')
+			budget_blocked(cf->scope, r->retry_after);
+	}
 	envelope(r, x->buf ? x->buf : "", x->len, cf->hint);
 }
 
@@ -823,6 +849,8 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 	size_t		 i, waiting, running;
 	long long	 now, next;
 	int		 still, rc = 0, timeout;
+	unsigned	 want = 0;
+	struct err	 berr;
 
 	if (n == 0)
 		return 0;
@@ -843,9 +871,17 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 			goto nomem;
 		xs[i]->retry_after = -1;
 		reqs[i].priv = xs[i];
+		want++;
+	}
+	if (cf->scope[0] != '\0' && budget_take(cf->scope, want, &berr) == -1) {
+		for (i = 0; i < n; i++) {
+			reqs[i].failed = 1;
+			reqs[i].err = berr;
+		}
+		goto done;
 	}
 	for (;;) {
-		now = now_ms();
+		now = mono_ms();
 		running = waiting = 0;
 		next = 0;
 		for (i = 0; i < n; i++) {
@@ -862,6 +898,12 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 			if (xs[i]->not_before > now) {
 				if (next == 0 || xs[i]->not_before < next)
 					next = xs[i]->not_before;
+				continue;
+			}
+			if (xs[i]->attempts > 0 && cf->scope[0] != '\0' &&
+			    budget_take(cf->scope, 1, &reqs[i].err) == -1) {
+				xs[i]->state = X_DONE;	/* a retry over budget */
+				reqs[i].failed = 1;
 				continue;
 			}
 			if (running == 0)
@@ -882,7 +924,7 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 		if (running == 0) {
 			/* Only delayed retries left: sleep until the first. */
 			struct timespec ts;
-			long long d = next - now_ms();
+			long long d = next - mono_ms();
 			if (d > 0) {
 				ts.tv_sec = d / 1000;
 				ts.tv_nsec = (d % 1000) * 1000000;
@@ -900,11 +942,16 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 			xfer_done(cf, r, r->priv, msg->data.result);
 		}
 		timeout = 200;
-		if (next != 0 && next - now_ms() < timeout)
-			timeout = (int)(next - now_ms() > 0 ? next - now_ms() :
+		if (next != 0 && next - mono_ms() < timeout)
+			timeout = (int)(next - mono_ms() > 0 ? next - mono_ms() :
 			    0);
+#if LIBCURL_VERSION_NUM >= 0x074200	/* 7.66 */
 		curl_multi_poll(cf->multi, NULL, 0, timeout, NULL);
+#else
+		curl_multi_wait(cf->multi, NULL, 0, timeout, NULL);
+#endif
 	}
+done:
 	for (i = 0; i < n; i++) {
 		xfer_free(xs[i]);
 		reqs[i].priv = NULL;

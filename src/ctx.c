@@ -69,6 +69,14 @@ ctx_cf(struct ctx *c)
 		return NULL;
 	if ((c->cf = cf_new(c->apiurl, c->tok.token, &c->err)) == NULL)
 		return NULL;
+	/* The admin's token is one allowance shared by every user. */
+	if (c->toksrc == TOK_ADMIN)
+		cf_set_budget(c->cf, "admin");
+	else {
+		char scope[96];
+		cf_snprintf(scope, sizeof(scope), "user-%s", c->req->user);
+		cf_set_budget(c->cf, scope);
+	}
 	cf_set_auth_hint(c->cf, c->toksrc == TOK_ADMIN ?
 	    (ctx_is_admin(c) ? T("Enter a new token in Modules → Cloudflare → "
 	    "Settings.", "Укажите новый токен в разделе Модули → Cloudflare → "

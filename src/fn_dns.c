@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cf.h"
 #include "cfapi.h"
@@ -284,7 +285,7 @@ record_data(const char *type, const char *content, long long prio)
  */
 static struct json *
 record_body(struct ctx *c, const struct rec *old, const char *fqdn,
-    struct err *err)
+    int *changedp, struct err *err)
 {
 	const struct request *q = c->req;
 	const char	*type = req_str(q, "type"), *content =
@@ -293,7 +294,7 @@ record_body(struct ctx *c, const struct rec *old, const char *fqdn,
 			    req_get(q, "comment");
 	unsigned long long ttl = 1, prio = 0;
 	struct json	*b, *d;
-	int		 proxied, structured;
+	int		 proxied, structured, changed, n0;
 
 	if ((b = json_new_obj()) == NULL)
 		goto nomem;
@@ -303,30 +304,32 @@ record_body(struct ctx *c, const struct rec *old, const char *fqdn,
 		parse_uint(prios, 65535, &prio);
 	structured = strcmp(type, "SRV") == 0 || strcmp(type, "CAA") == 0;
 
-	if ((old == NULL || strcmp(old->type, type) != 0) &&
-	    json_set_str(b, "type", type) == -1)
-		goto nomem;
-	if ((old == NULL || strcmp(old->name, fqdn) != 0) &&
+	/*
+	 * The record's identity goes with every write, changed or not:
+	 * Cloudflare's schema for a record wants type, name and content
+	 * (or data) together, and they are what the form showed.  What
+	 * the form may not show (ttl, proxied, comment, tags, settings)
+	 * is sent only when it changed.
+	 */
+	if (json_set_str(b, "type", type) == -1 ||
 	    json_set_str(b, "name", fqdn) == -1)
 		goto nomem;
 	if (structured) {
-		if (old == NULL || strcmp(old->content, content) != 0 ||
-		    strcmp(old->type, type) != 0 ||
-		    (strcmp(type, "SRV") == 0 && old->priority != (long long)prio)) {
-			if ((d = record_data(type, content, (long long)prio)) ==
-			    NULL || json_set(b, "data", d) == -1)
-				goto bad;
-		}
-	} else if ((old == NULL || strcmp(old->content, content) != 0 ||
-	    strcmp(old->type, type) != 0) &&
-	    json_set_str(b, "content", content) == -1)
+		if ((d = record_data(type, content, (long long)prio)) == NULL ||
+		    json_set(b, "data", d) == -1)
+			goto bad;
+	} else if (json_set_str(b, "content", content) == -1)
 		goto nomem;
+	if (strcmp(type, "MX") == 0 &&
+	    json_set_int(b, "priority", (long long)prio) == -1)
+		goto nomem;
+	changed = old == NULL || strcmp(old->type, type) != 0 ||
+	    strcasecmp(old->name, fqdn) != 0 ||
+	    strcmp(old->content, content) != 0 ||
+	    (dns_has_priority(type) && old->priority != (long long)prio);
+	n0 = json_count(b);
 	if ((old == NULL || (ttls != NULL && old->ttl != (long long)ttl)) &&
 	    json_set_int(b, "ttl", (long long)ttl) == -1)
-		goto nomem;
-	if (strcmp(type, "MX") == 0 && (old == NULL ||
-	    old->priority != (long long)prio) &&
-	    json_set_int(b, "priority", (long long)prio) == -1)
 		goto nomem;
 	if (dns_proxiable(type)) {
 		/* Unsent means unchanged: never reset proxied by omission. */
@@ -341,6 +344,7 @@ record_body(struct ctx *c, const struct rec *old, const char *fqdn,
 	if (comment != NULL && (old == NULL || strcmp(old->comment,
 	    comment) != 0) && json_set_str(b, "comment", comment) == -1)
 		goto nomem;
+	*changedp = changed || json_count(b) > (size_t)n0;
 	return b;
 bad:
 	err_set(err, "value", "content", "%s", T("The record content does "
@@ -366,7 +370,7 @@ dns_save(struct ctx *c)
 	struct rec	 old;
 	struct cf_req	 r;
 	struct json	*body = NULL;
-	int		 rc = -1;
+	int		 rc = -1, changed;
 
 	cf_req_init(&r, *id ? "PATCH" : "POST", PERM_DNS_EDIT);
 	if (dns_name_fqdn(req_str(c->req, "name"), zone, fqdn, sizeof(fqdn),
@@ -378,9 +382,10 @@ dns_save(struct ctx *c)
 		return -1;
 	if (*id != '\0' && get_record(c, &z, id, &old) == -1)
 		return -1;
-	if ((body = record_body(c, *id ? &old : NULL, fqdn, &c->err)) == NULL)
+	if ((body = record_body(c, *id ? &old : NULL, fqdn, &changed,
+	    &c->err)) == NULL)
 		return -1;
-	if (*id != '\0' && json_count(body) == 0) {
+	if (*id != '\0' && !changed) {
 		reply_ok(c->reply);	/* nothing changed */
 		rc = 0;
 		goto out;

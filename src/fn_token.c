@@ -178,6 +178,7 @@ save_token(struct ctx *c, const char *user)
 	if (*tok == '\0') {
 		if (store_put_token(user, NULL, &c->err) == -1)
 			return -1;
+		zone_cache_drop(user);
 		log_info("token: %s cleared the %s token", c->req->user,
 		    user ? "own" : "global");
 		reply_ok(c->reply);
@@ -193,6 +194,7 @@ save_token(struct ctx *c, const char *user)
 	}
 	if (store_put_token(user, &rec, &c->err) == -1)
 		goto out;
+	zone_cache_drop(user);
 	log_info("token: %s saved the token for %s (Cloudflare id %s, %s)",
 	    c->req->user, who, rec.id, rec.kind);
 	reply_ok(c->reply);

@@ -54,7 +54,7 @@ zone_row(struct ctx *c, const char *name, const struct zone *z,
 	reply_col(c->reply, "name", name);
 	if (z == NULL) {
 		reply_col(c->reply, "status", T("not connected",
-		    "не подключён"));
+		    "не подключена"));
 		reply_col(c->reply, "connected", "off");
 	} else {
 		join_ns(z, ns, sizeof(ns));
@@ -295,7 +295,7 @@ static int
 zone_connect(struct ctx *c)
 {
 	const char	*name = req_str(c->req, "name");
-	char		 account[33], ns[1100], note[1600];
+	char		 account[33], ns[1100], note[3400], copied[1600];
 	struct cf_req	 r;
 	struct json	*body = NULL, *acc;
 	struct zone	 z;
@@ -331,11 +331,16 @@ zone_connect(struct ctx *c)
 	}
 	log_info("zone: %s connected %s (zone %s, account %s)", c->req->user,
 	    name, z.id, account);
+	/* A failed copy leaves the zone connected; the notice tells. */
+	copied[0] = '\0';
+	if (req_on(c->req, "copy_dns", 1))
+		dns_copy_from_panel(c, &z, copied, sizeof(copied));
 	join_ns(&z, ns, sizeof(ns));
 	cf_snprintf(note, sizeof(note), T("%s is connected to Cloudflare. "
 	    "To activate it, set these name servers at your domain's "
-	    "registrar: %s", "%s подключён к Cloudflare. Чтобы зона заработала, "
-	    "укажите у регистратора домена эти NS-серверы: %s"), name, ns);
+	    "registrar: %s%s%s", "%s подключён к Cloudflare. Чтобы зона "
+	    "заработала, укажите у регистратора домена эти NS-серверы: "
+	    "%s%s%s"), name, ns, copied[0] ? ". " : "", copied);
 	reply_field(c->reply, "name", name);
 	reply_field(c->reply, "name_servers", ns);
 	reply_field(c->reply, "notice", note);
@@ -384,7 +389,10 @@ fn_zone_delete(struct ctx *c)
 		}
 		cf_path(&reqs[i], "/zones/%s", zs[i].id);
 	}
-	if (ctx_group(c, reqs, (size_t)n, names, "zone: disconnected") == -1)
+	rc = ctx_group(c, reqs, (size_t)n, names, "zone: disconnected");
+	for (i = 0; i < n; i++)
+		zone_forget(c, names[i]);
+	if (rc == -1)
 		goto out;
 	reply_ok(c->reply);
 	rc = 0;

@@ -55,10 +55,23 @@ depth_ok(const char *p, size_t len)
 	return 1;
 }
 
+static int
+only_space(const char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' &&
+		    p[i] != '\r' && p[i] != '\0')
+			return 0;
+	return 1;
+}
+
 struct json *
 json_parse(const char *buf, size_t len, struct err *err)
 {
-	cJSON	*root;
+	cJSON		*root;
+	const char	*end = NULL;
 
 	if (buf == NULL || len == 0) {
 		err_set(err, "cloudflare", "", "%s",
@@ -71,7 +84,10 @@ json_parse(const char *buf, size_t len, struct err *err)
 		    "Слишком глубокая вложенность в ответе."));
 		return NULL;
 	}
-	if ((root = cJSON_ParseWithLength(buf, len)) == NULL) {
+	/* Anything but white space after the value is an error too. */
+	if ((root = cJSON_ParseWithLengthOpts(buf, len, &end, 0)) == NULL ||
+	    !only_space(end, (size_t)(buf + len - end))) {
+		cJSON_Delete(root);
 		err_set(err, "cloudflare", "", "%s",
 		    T("The reply is not valid JSON.",
 		    "Ответ не является корректным JSON."));

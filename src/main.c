@@ -49,6 +49,7 @@ main(void)
 	struct reply	*reply;
 	int		 rc = -1;
 
+	deadline_start(CF_DEADLINE_MS);
 	/* A core dump would hold tokens. */
 	setrlimit(RLIMIT_CORE, &nocore);
 	umask(077);
@@ -80,6 +81,10 @@ main(void)
 	if ((req.fn->flags & F_TOKEN) && ctx_token(&c) == -1)
 		goto done;
 	rc = req.fn->run(&c);
+	/* A zone Cloudflare no longer knows must not stay in the cache. */
+	if (rc == -1 && strcmp(c.err.type, "missed") == 0 && req.fn->zone &&
+	    !(req.fn->flags & F_ZONELIST) && req_get(&req, req.fn->zone))
+		zone_forget(&c, req_get(&req, req.fn->zone));
 done:
 	if (rc == -1) {
 		if (!err_isset(&c.err))

@@ -62,6 +62,20 @@ ms_since(const struct timespec *t0)
 	    (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/* closefrom(3) came with glibc 2.34; EL8 has 2.28. */
+static void
+close_from(int lowfd)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	closefrom(lowfd);
+#else
+	long	 fd, max = sysconf(_SC_OPEN_MAX);
+
+	for (fd = lowfd; fd < (max > 0 ? max : 1024); fd++)
+		close((int)fd);
+#endif
+}
+
 /* Run mgrctl with argv; its stdout into *out (NUL-terminated). */
 static int
 run_mgrctl(char *const argv[], char **out, size_t *outlen, struct err *err)
@@ -95,7 +109,7 @@ run_mgrctl(char *const argv[], char **out, size_t *outlen, struct err *err)
 		if (fd == -1 || dup2(fd, 0) == -1 || dup2(fds[1], 1) == -1 ||
 		    dup2(fd, 2) == -1)
 			_exit(127);
-		closefrom(3);
+		close_from(3);
 		execve(argv[0], argv, envp);
 		_exit(127);
 	}
@@ -105,6 +119,8 @@ run_mgrctl(char *const argv[], char **out, size_t *outlen, struct err *err)
 	pfd.events = POLLIN;
 	for (;;) {
 		left = MGRCTL_TIMEOUT * 1000L - ms_since(&t0);
+		if (left > deadline_left())
+			left = deadline_left();
 		if (left <= 0) {
 			panel_fail(err, T("mgrctl did not answer in time",
 			    "mgrctl не ответил вовремя"));
@@ -210,7 +226,8 @@ panel_parse_list(const char *buf, size_t len,
 		goto out;
 	}
 	if (json_is_obj(elem)) {
-		rc = each(arg, elem);
+		if ((rc = each(arg, elem)) == -1)
+			panel_fail(err, strerror(ENOMEM));
 		goto out;
 	}
 	if (!json_is_arr(elem)) {
@@ -352,7 +369,8 @@ panel_domains(const char *user, struct domlist *l, struct err *err)
 
 	memset(l, 0, sizeof(*l));
 	if (user != NULL && cf_snprintf(su, sizeof(su), "su=%s", user) == -1)
-		return panel_fail(err, "user name");
+		return panel_fail(err, T("the user name is too long",
+		    "имя пользователя слишком длинное"));
 	for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
 		argv[0] = mgrctl;
 		argv[1] = "-m";
@@ -418,7 +436,8 @@ panel_records(const char *domain, struct precords *r, struct err *err)
 
 	memset(r, 0, sizeof(*r));
 	if (cf_snprintf(elid, sizeof(elid), "elid=%s", domain) == -1)
-		return panel_fail(err, "domain name");
+		return panel_fail(err, T("the domain name is too long",
+		    "доменное имя слишком длинное"));
 	argv[0] = mgrctl;
 	argv[1] = "-m";
 	argv[2] = "ispmgr";

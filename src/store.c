@@ -196,8 +196,9 @@ sync_dir_of(const char *path)
  * rename over, fsync the directory.  Held under the store lock so
  * that writers of the same file queue up rather than race.
  */
-int
-store_write(const char *name, const char *data, size_t len, struct err *err)
+static int
+write_file(const char *name, const char *data, size_t len, int durable,
+    struct err *err)
 {
 	char	 path[1024], tmp[1100], sub[1024], *slash;
 	int	 fd = -1, lock, rc = -1;
@@ -225,7 +226,7 @@ store_write(const char *name, const char *data, size_t len, struct err *err)
 		goto out;
 	}
 	if (fchmod(fd, 0600) == -1 || write_all(fd, data, len) == -1 ||
-	    fsync(fd) == -1) {
+	    (durable && fsync(fd) == -1)) {
 		fail(err, "write", tmp);
 		goto out;
 	}
@@ -239,7 +240,7 @@ store_write(const char *name, const char *data, size_t len, struct err *err)
 		fail(err, "write", path);
 		goto out;
 	}
-	if (sync_dir_of(path) == -1) {
+	if (durable && sync_dir_of(path) == -1) {
 		fail(err, "write", path);
 		goto out;
 	}
@@ -251,6 +252,20 @@ out:
 		unlink(tmp);
 	store_unlock(lock);
 	return rc;
+}
+
+int
+store_write(const char *name, const char *data, size_t len, struct err *err)
+{
+	return write_file(name, data, len, 1, err);
+}
+
+/* A cache: atomic still, but not worth an fsync. */
+int
+store_write_cache(const char *name, const char *data, size_t len,
+    struct err *err)
+{
+	return write_file(name, data, len, 0, err);
 }
 
 int
@@ -298,9 +313,8 @@ store_parse_token(const char *buf, size_t len, struct tokrec *rec,
 	int		 rc = -1;
 
 	memset(rec, 0, sizeof(*rec));
-	if ((j = json_parse(buf, len, err)) == NULL)
-		goto out;
-	if (json_str(j, "token", &tok) == -1 || strlen(tok) == 0 ||
+	if ((j = json_parse(buf, len, err)) == NULL ||
+	    json_str(j, "token", &tok) == -1 || strlen(tok) == 0 ||
 	    strlen(tok) >= sizeof(rec->token)) {
 		err_set(err, "internal", "", "%s", T("A stored token file is "
 		    "damaged; save the token again.", "Файл с сохранённым "

@@ -3,10 +3,39 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cf.h"
 
 enum lang cf_lang = LANG_EN;
+
+static long long	 deadline;
+
+long long
+mono_ms(void)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void
+deadline_start(long long ms)
+{
+	deadline = mono_ms() + ms;
+}
+
+long long
+deadline_left(void)
+{
+	long long	 left;
+
+	if (deadline == 0)
+		deadline_start(CF_DEADLINE_MS);
+	left = deadline - mono_ms();
+	return left > 0 ? left : 0;
+}
 
 void
 err_vset(struct err *e, const char *type, const char *object,

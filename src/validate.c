@@ -117,7 +117,8 @@ parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 	for (p = s; *p != '\0'; p++) {
 		if (*p < '0' || *p > '9')
 			return -1;
-		if (v > (max - (unsigned)(*p - '0')) / 10)
+		if ((unsigned)(*p - '0') > max ||
+		    v > (max - (unsigned)(*p - '0')) / 10)
 			return -1;
 		v = v * 10 + (unsigned)(*p - '0');
 	}
@@ -245,11 +246,18 @@ out:
 int
 v_domains(char *v, const char *field, struct err *err)
 {
-	char	*p;
+	char	*r, *w;
 
-	/* Normalise case here; check_list works on a copy. */
-	for (p = v; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
+	/*
+	 * Normalise as v_domain does, in place (check_list works on a
+	 * copy): lower case, and no dot before a separator or the end.
+	 */
+	for (r = w = v; *r != '\0'; r++) {
+		if (*r == '.' && (r[1] == ',' || r[1] == '\0'))
+			continue;
+		*w++ = (char)tolower((unsigned char)*r);
+	}
+	*w = '\0';
 	return check_list(v, field, v_domain, err);
 }
 
@@ -428,17 +436,38 @@ v_priority(char *v, const char *field, struct err *err)
 	return -1;
 }
 
+/* Characters, not bytes: a Cyrillic letter is two bytes. */
+static size_t
+utf8_chars(const char *v)
+{
+	const unsigned char	*p;
+	size_t			 n = 0;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* At most max characters of one-line text. */
+static int
+check_chars(const char *v, const char *field, size_t max, struct err *err)
+{
+	size_t	 n;
+
+	if (utf8_valid(v, strlen(v)) && (n = utf8_chars(v)) > max) {
+		err_set(err, "value", field, T("The field «%s» holds at most "
+		    "%zu characters (this has %zu).", "Поле «%s» — не более "
+		    "%zu символов (сейчас %zu)."), field, max, n);
+		return -1;
+	}
+	return check_text(v, field, max * 4, 0, err);
+}
+
 int
 v_comment(char *v, const char *field, struct err *err)
 {
-	if (check_text(v, field, 100, 0, err) == -1) {
-		if (strcmp(err->type, "value") == 0 && strlen(v) > 100)
-			err_set(err, "value", field, "%s", T("A comment holds "
-			    "at most 100 characters.", "Комментарий — не "
-			    "более 100 символов."));
-		return -1;
-	}
-	return 0;
+	return check_chars(v, field, 100, err);
 }
 
 int
@@ -665,5 +694,393 @@ v_always_online(char *v, const char *field, struct err *err)
 	    "page rule action; it is a zone setting now: use Zone settings.",
 	    "Always Online больше не является действием правила страницы — "
 	    "теперь это настройка зоны: используйте «Настройки зоны»."));
+	return -1;
+}
+
+/* ---- IP access rules and cache rules ---- */
+
+static int
+in_set(const char *v, const char *const *set)
+{
+	size_t	 i;
+
+	for (i = 0; set[i] != NULL; i++)
+		if (strcmp(v, set[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const fwtargets[] = {
+	"ip", "ip_range", "country", "asn", NULL
+};
+static const char *const fwmodes[] = {
+	"block", "challenge", "js_challenge", "managed_challenge", "whitelist",
+	NULL
+};
+static const char *const crmatches[] = {
+	"hostname", "path_prefix", "extension", "expression", NULL
+};
+
+int
+v_fwtarget(char *v, const char *field, struct err *err)
+{
+	if (in_set(v, fwtargets))
+		return 0;
+	err_set(err, "value", field, "%s", T("Choose what the rule matches: "
+	    "an IP address, an IP range, a country or an AS number.",
+	    "Выберите, чему соответствует правило: IP-адрес, диапазон "
+	    "IP-адресов, страна или номер AS."));
+	return -1;
+}
+
+int
+v_fwmode(char *v, const char *field, struct err *err)
+{
+	if (in_set(v, fwmodes))
+		return 0;
+	err_set(err, "value", field, "%s", T("Choose the action: Block, "
+	    "Check, JS check, Managed challenge or Allow.", "Выберите "
+	    "действие: «Блокировать», «Проверка», «JS-проверка», "
+	    "«Управляемая проверка» или «Разрешить»."));
+	return -1;
+}
+
+int
+v_crmatch(char *v, const char *field, struct err *err)
+{
+	if (in_set(v, crmatches))
+		return 0;
+	err_set(err, "value", field, "%s", T("Choose what the rule applies "
+	    "to: a host name, a path prefix, file extensions or a custom "
+	    "expression.", "Выберите, к чему применяется правило: имя хоста, "
+	    "начало пути, расширения файлов или своё выражение."));
+	return -1;
+}
+
+/* One line of at most 500 characters (not bytes): notes, descriptions. */
+int
+v_text500(char *v, const char *field, struct err *err)
+{
+	return check_chars(v, field, 500, err);
+}
+
+/* A cache TTL: whole seconds up to a year, or empty (respect origin). */
+int
+v_cachettl(char *v, const char *field, struct err *err)
+{
+	unsigned long long	 n;
+
+	if (*v == '\0' || (parse_uint(v, 31536000, &n) == 0 && n >= 1))
+		return 0;
+	err_set(err, "value", field, "%s", T("A TTL is a whole number of "
+	    "seconds from 1 to 31536000 (a year); leave it empty to follow "
+	    "the server's headers.", "TTL — целое число секунд от 1 до "
+	    "31536000 (год); оставьте поле пустым, чтобы учитывать "
+	    "заголовки сервера."));
+	return -1;
+}
+
+/* The raw text of a rule expression; expr_check looks at its syntax. */
+int
+v_expression(char *v, const char *field, struct err *err)
+{
+	return check_text(v, field, 4096, 1, err);
+}
+
+static int
+expr_bad(struct err *err, const char *field, const char *why)
+{
+	err_set(err, "value", field, T("The expression is malformed: %s",
+	    "Выражение составлено неверно: %s"), why);
+	return -1;
+}
+
+/*
+ * What can be checked of a Rules language expression without
+ * Cloudflare: something is there, strings ("...", with \ escapes, and
+ * raw r"..." or r#"..."#) are closed, and (), {} and [] pair up
+ * outside them.  Cloudflare checks the rest when the rule is saved.
+ */
+int
+expr_check(const char *s, const char *field, struct err *err)
+{
+	char		 stack[64], open, why[160];
+	size_t		 depth = 0, hashes, k;
+	const char	*p, *q;
+
+	for (p = s; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
+		;
+	if (*p == '\0') {
+		err_set(err, "missed", field, "%s", T("Enter the expression.",
+		    "Укажите выражение."));
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"') {
+			for (p++; *p != '\0' && *p != '"'; p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			if (*p == '\0')
+				return expr_bad(err, field, T("a string is not "
+				    "closed (a \" is missing).", "строка не "
+				    "закрыта (не хватает \")."));
+			continue;
+		}
+		if (*p == 'r' && (p == s || !(isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '_' || p[-1] == '.'))) {
+			for (hashes = 0, q = p + 1; *q == '#'; q++)
+				hashes++;
+			if (*q == '"') {
+				for (q++; *q != '\0'; q++) {
+					if (*q != '"')
+						continue;
+					for (k = 0; k < hashes && q[1 + k] == '#';
+					    k++)
+						;
+					if (k == hashes)
+						break;
+				}
+				if (*q == '\0')
+					return expr_bad(err, field, T("a raw "
+					    "string r\"…\" is not closed.",
+					    "необработанная строка r\"…\" не "
+					    "закрыта."));
+				p = q + hashes;
+				continue;
+			}
+		}
+		switch (*p) {
+		case '(':
+		case '{':
+		case '[':
+			if (depth == sizeof(stack))
+				return expr_bad(err, field, T("brackets are "
+				    "nested too deeply.", "слишком глубокая "
+				    "вложенность скобок."));
+			stack[depth++] = *p;
+			break;
+		case ')':
+		case '}':
+		case ']':
+			open = *p == ')' ? '(' : *p == '}' ? '{' : '[';
+			if (depth == 0 || stack[depth - 1] != open) {
+				cf_snprintf(why, sizeof(why), T("«%c» at "
+				    "character %zu has no matching «%c».",
+				    "«%c» в позиции %zu не имеет парной «%c»."),
+				    *p, (size_t)(p - s) + 1, open);
+				return expr_bad(err, field, why);
+			}
+			depth--;
+			break;
+		default:
+			break;
+		}
+	}
+	if (depth > 0) {
+		cf_snprintf(why, sizeof(why), T("«%c» is not closed.",
+		    "«%c» не закрыта."), stack[depth - 1]);
+		return expr_bad(err, field, why);
+	}
+	return 0;
+}
+
+/* ISO 3166-1 alpha-2, the officially assigned codes, in pairs. */
+static const char iso3166[] =
+    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBT"
+    "BVBWBYBZCACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZDEDJDKDMDODZECEEEGEH"
+    "ERESETFIFJFKFMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHMHNHRHT"
+    "HUIDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLALBLCLILKLRLS"
+    "LTLULVLYMAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNANCNENFNGNI"
+    "NLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORSRURWSASBSCSDSESG"
+    "SHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZUAUG"
+    "UMUSUYUZVAVCVEVGVIVNVUWFWSYEYTZAZMZW";
+
+static int	 fw_bad(struct err *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static int
+fw_bad(struct err *err, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	err_vset(err, "value", "value", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+fw_ip(const char *v, char *cft, size_t cftsz, char *out, size_t outsz,
+    struct err *err)
+{
+	unsigned char	 a[16];
+	int		 af;
+
+	af = inet_pton(AF_INET, v, a) == 1 ? AF_INET :
+	    inet_pton(AF_INET6, v, a) == 1 ? AF_INET6 : 0;
+	if (af == 0)
+		return fw_bad(err, T("«%s» is not an IP address: write an "
+		    "IPv4 address such as 198.51.100.4 or an IPv6 address such "
+		    "as 2001:db8::1.", "«%s» — не IP-адрес: укажите IPv4-адрес, "
+		    "например 198.51.100.4, или IPv6-адрес, например "
+		    "2001:db8::1."), v);
+	/* Cloudflare names an IPv6 address's target "ip6". */
+	cf_strlcpy(cft, af == AF_INET ? "ip" : "ip6", cftsz);
+	if (inet_ntop(af, a, out, (socklen_t)outsz) == NULL)
+		return fw_bad(err, "%s", T("The address is too long.",
+		    "Адрес слишком длинный."));
+	return 0;
+}
+
+static int
+fw_range(const char *v, char *cft, size_t cftsz, char *out, size_t outsz,
+    struct err *err)
+{
+	unsigned char		 a[16], m[16];
+	char			 addr[64], net[INET6_ADDRSTRLEN];
+	const char		*slash = strchr(v, '/');
+	unsigned long long	 plen;
+	size_t			 i, nbytes;
+	int			 af;
+
+	if (slash == NULL || (size_t)(slash - v) >= sizeof(addr))
+		goto form;
+	memcpy(addr, v, (size_t)(slash - v));
+	addr[slash - v] = '\0';
+	af = inet_pton(AF_INET, addr, a) == 1 ? AF_INET :
+	    inet_pton(AF_INET6, addr, a) == 1 ? AF_INET6 : 0;
+	if (af == 0 || parse_uint(slash + 1, af == AF_INET ? 32 : 128,
+	    &plen) == -1)
+		goto form;
+	if (af == AF_INET && plen != 16 && plen != 24)
+		return fw_bad(err, T("Cloudflare takes IPv4 ranges of /16 or "
+		    "/24 only, not %s; for one address choose «IP address».",
+		    "Cloudflare принимает только диапазоны IPv4 /16 и /24, а не "
+		    "%s; для одного адреса выберите «IP-адрес»."), slash);
+	if (af == AF_INET6 && plen != 32 && plen != 48 && plen != 64)
+		return fw_bad(err, T("Cloudflare takes IPv6 ranges of /32, "
+		    "/48 or /64 only, not %s.", "Cloudflare принимает только "
+		    "диапазоны IPv6 /32, /48 и /64, а не %s."), slash);
+	nbytes = af == AF_INET ? 4 : 16;
+	memcpy(m, a, nbytes);
+	for (i = 0; i < nbytes; i++) {
+		if (plen >= (i + 1) * 8)
+			continue;
+		m[i] &= plen <= i * 8 ? 0 :
+		    (unsigned char)(0xff << (8 - (plen - i * 8)));
+	}
+	if (inet_ntop(af, m, net, sizeof(net)) == NULL ||
+	    cf_snprintf(out, outsz, "%s/%llu", net, plen) == -1)
+		goto form;
+	if (memcmp(a, m, nbytes) != 0) {
+		err_set(err, "value", "value", T("%s is not where its range "
+		    "begins: the host part must be zero. Did you mean %s?",
+		    "%s — не начало диапазона: биты узла должны быть нулевыми. "
+		    "Возможно, имелось в виду %s?"), v, out);
+		return -1;
+	}
+	cf_strlcpy(cft, "ip_range", cftsz);
+	return 0;
+form:
+	return fw_bad(err, T("«%s» is not an IP range: write address/prefix, "
+	    "for example 192.0.2.0/24 or 2001:db8::/48.", "«%s» — не диапазон "
+	    "IP-адресов: укажите адрес/префикс, например 192.0.2.0/24 или "
+	    "2001:db8::/48."), v);
+}
+
+static int
+fw_country(const char *v, char *cft, size_t cftsz, char *out, size_t outsz,
+    struct err *err)
+{
+	char	 cc[3];
+	size_t	 i;
+
+	if (strlen(v) == 2 && outsz >= 3) {
+		cc[0] = (char)toupper((unsigned char)v[0]);
+		cc[1] = (char)toupper((unsigned char)v[1]);
+		cc[2] = '\0';
+		/* T1 is Tor, XX unknown: Cloudflare's own two codes. */
+		if (strcmp(cc, "T1") == 0 || strcmp(cc, "XX") == 0)
+			goto ok;
+		for (i = 0; i + 1 < sizeof(iso3166); i += 2)
+			if (iso3166[i] == cc[0] && iso3166[i + 1] == cc[1])
+				goto ok;
+		if (strcmp(cc, "UK") == 0)
+			return fw_bad(err, T("«%s»: the United Kingdom's "
+			    "country code is GB.", "«%s»: код страны "
+			    "Великобритании — GB."), v);
+	}
+	return fw_bad(err, T("«%s» is not a country code: write the two-letter "
+	    "ISO 3166-1 code, such as DE or US (T1 stands for Tor, XX for "
+	    "unknown).", "«%s» — не код страны: укажите двухбуквенный код ISO "
+	    "3166-1, например DE или US (T1 — сеть Tor, XX — неизвестная "
+	    "страна)."), v);
+ok:
+	cf_strlcpy(out, cc, outsz);
+	cf_strlcpy(cft, "country", cftsz);
+	return 0;
+}
+
+static int
+fw_asn(const char *v, char *cft, size_t cftsz, char *out, size_t outsz,
+    struct err *err)
+{
+	unsigned long long	 n;
+	const char		*p = v;
+
+	if ((p[0] == 'A' || p[0] == 'a') && (p[1] == 'S' || p[1] == 's'))
+		p += 2;
+	if (parse_uint(p, 4294967295ULL, &n) == -1 || n == 0 ||
+	    cf_snprintf(out, outsz, "AS%llu", n) == -1)
+		return fw_bad(err, T("«%s» is not an AS number: write AS13335 "
+		    "or 13335 (from 1 to 4294967295).", "«%s» — не номер AS: "
+		    "укажите AS13335 или 13335 (от 1 до 4294967295)."), v);
+	cf_strlcpy(cft, "asn", cftsz);
+	return 0;
+}
+
+/*
+ * An access rule's value for its form target (ip, ip_range, country,
+ * asn): checked, and normalised to what Cloudflare is sent, with the
+ * wire target in cft ("ip6" for an IPv6 address).
+ */
+int
+fw_check_value(const char *target, const char *value, char *cft,
+    size_t cftsz, char *out, size_t outsz, struct err *err)
+{
+	char	 v[130];
+	size_t	 len;
+
+	while (*value == ' ' || *value == '\t')
+		value++;
+	len = strlen(value);
+	while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+		len--;
+	if (len == 0) {
+		err_set(err, "missed", "value", "%s", T("Enter the address, "
+		    "range, country or AS number the rule matches.", "Укажите "
+		    "адрес, диапазон, страну или номер AS, которым "
+		    "соответствует правило."));
+		return -1;
+	}
+	if (len >= sizeof(v)) {
+		err_set(err, "value", "value", "%s", T("The value is too "
+		    "long for an address, a range, a country or an AS number.",
+		    "Значение слишком длинное для адреса, диапазона, страны или "
+		    "номера AS."));
+		return -1;
+	}
+	memcpy(v, value, len);
+	v[len] = '\0';
+	if (strcmp(target, "ip") == 0)
+		return fw_ip(v, cft, cftsz, out, outsz, err);
+	if (strcmp(target, "ip_range") == 0)
+		return fw_range(v, cft, cftsz, out, outsz, err);
+	if (strcmp(target, "country") == 0)
+		return fw_country(v, cft, cftsz, out, outsz, err);
+	if (strcmp(target, "asn") == 0)
+		return fw_asn(v, cft, cftsz, out, outsz, err);
+	err_set(err, "value", "target", "%s", T("Unknown rule target.",
+	    "Неизвестный тип источника."));
 	return -1;
 }

@@ -435,6 +435,7 @@ class State:
                      "name_servers": list(z.get("name_servers", DEFAULT_NS)),
                      "settings": dict(z.get("settings", {})),
                      "unavailable_settings": list(z.get("unavailable_settings", [])),
+                     "absent_settings": list(z.get("absent_settings", [])),
                      "purges": list(z.get("purges", []))})
         for r in z.get("records", []):
             self.add_record(zone, r, given_id=r.get("id"))
@@ -463,7 +464,8 @@ class State:
         zone = {"id": md5("zone:" + name), "name": name, "account": aid, "status": status,
                 "type": ztype, "plan": "Free Website", "paused": False,
                 "name_servers": list(DEFAULT_NS), "records": [], "settings": {},
-                "unavailable_settings": [], "access_rules": [], "rulesets": [], "pagerules": [],
+                "unavailable_settings": [], "absent_settings": [], "access_rules": [],
+                "rulesets": [], "pagerules": [],
                 "purges": []}
         self.zones.append(zone)
         return zone
@@ -685,7 +687,7 @@ class State:
             elif target == "asn":
                 return re.fullmatch(r"AS\d{1,10}", value.upper()) is not None
             elif target == "country":
-                return re.fullmatch(r"[A-Za-z]{2}", value) is not None
+                return re.fullmatch(r"[A-Za-z]{2}|[Tt]1", value) is not None  # T1: Tor
             return True
         except ValueError:
             return False
@@ -840,6 +842,8 @@ class State:
         values.update(zone["settings"])
         for sid in zone["unavailable_settings"]:
             values.setdefault(sid, "off")
+        for sid in zone.get("absent_settings", []):  # retired: not in the GET at all
+            values.pop(sid, None)
         return values
 
     def setting_obj(self, zone, sid):
@@ -904,6 +908,7 @@ class App:
             latency_ms, dns_page_cap, rules_page_cap
         self.logf = open(log_path, "a", encoding="utf-8") if log_path else None
         self.conn_serial = 0
+        self.zone_rules_with_account = 1  # the zone's rule list carries the account's
 
     def next_conn(self):
         with self.log_lock:
@@ -1388,7 +1393,8 @@ def h_zrules_list(app, ctx, zid):
     ctx.need("firewall_read", "firewall_edit")
     acct = app.state.account(z["account"])
     pairs = [(r, zone_scope(z)) for r in z["access_rules"]] + \
-            [(r, account_scope(acct)) for r in acct["access_rules"]]
+            [(r, account_scope(acct)) for r in acct["access_rules"]
+             if app.zone_rules_with_account]
     pairs = filter_rules(ctx.query, pairs)
     page, per = page_window(ctx.query, 20, 1, app.rules_page_cap, clamp=True)
     chunk, info = paginate(pairs, page, per)
@@ -1744,6 +1750,7 @@ class Fault:
         if not isinstance(spec, dict) or spec.get("mode") not in FAULT_MODES:
             raise ValueError(f"mode must be one of {FAULT_MODES}")
         self.match = re.compile(spec.get("match", ""))
+        self.body = re.compile(spec["body"]) if spec.get("body") else None  # on the raw body
         self.mode = spec["mode"]
         self.count = int(spec.get("count", 1))
         self.retry_after = spec.get("retry_after", 1)
@@ -1751,10 +1758,11 @@ class Fault:
         self.status = spec.get("status")
 
 
-def take_fault(app, line):
+def take_fault(app, line, body=""):
     with app.lock:
         for f in app.faults:
-            if f.count != 0 and f.match.search(line):
+            if f.count != 0 and f.match.search(line) and \
+                    (f.body is None or f.body.search(body)):
                 if f.count > 0:
                     f.count -= 1
                 if f.count == 0:
@@ -1777,6 +1785,9 @@ def corrupt_utf8(body):
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 300
+    # Headers and body go out in two writes: with Nagle on, the body waits for
+    # the client's delayed ACK (40 ms), a latency Cloudflare does not have.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return "cloudflare"
@@ -1839,6 +1850,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def handle_any(self):
         app = self.server.app
+        t0 = time.time()  # headers parsed: the request has arrived
         url = urlsplit(self.path)
         raw = self.read_body()
         if url.path.startswith("/__"):
@@ -1847,12 +1859,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sub = url.path[len(API):] if url.path.startswith(API + "/") else None
         ctx = Ctx(self.command, sub or url.path, query, self.headers, raw)
         kind, tok = app.find_token(self.headers)
-        entry = {"ts": time.time(), "method": self.command, "path": url.path, "query": query,
+        entry = {"t0": t0, "ts": None, "method": self.command, "path": url.path, "query": query,
                  "token": tok["label"] if tok else (None if kind == "missing" else "?"),
                  "status": None,
                  "body": {"multipart": [n for n, _ in ctx.multipart]} if ctx.multipart
                  is not None else ctx.body,
                  "conn": self.conn_id, "http_version": self.request_version}
+        if ctx.multipart:  # the small parts' values too (DNS import's "proxied")
+            entry["parts"] = {n: v.decode("utf-8", "replace") for n, v in ctx.multipart
+                              if n != "file" and len(v) <= 64}
         try:
             if sub is None:
                 self.send(error_reply(ApiError(404, 7000, "No route for that URI")))
@@ -1861,7 +1876,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if app.latency_ms:
                 time.sleep(app.latency_ms / 1000.0)
             fault = take_fault(app, f"{self.command} {url.path}" +
-                               (f"?{url.query}" if url.query else ""))
+                               (f"?{url.query}" if url.query else ""),
+                               raw.decode("utf-8", "replace"))
             if fault:
                 entry["fault"] = fault.mode
                 if self.inject(app, fault, ctx, entry):
@@ -1879,11 +1895,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.abort(rst=False)
                 return
             entry["status"] = reply.status
+            # Logged before the answer goes out, so a client that has its
+            # answer (and a test reading /__requests after it) finds it there.
+            entry["ts"] = time.time()
+            app.log(entry)
+            entry = None
             self.send(reply)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            app.log(entry)
+            if entry is not None:
+                entry["ts"] = time.time()  # answered (or dropped)
+                app.log(entry)
 
     def inject(self, app, fault, ctx, entry):
         """Plays a fault; returns True when the request is fully handled."""
@@ -1985,7 +2008,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 app.faults = []
             return self.send_json(200, {"ok": True})
         if method == "POST" and path == "/__config":
-            for key in ("latency_ms", "dns_page_cap", "rules_page_cap"):
+            for key in ("latency_ms", "dns_page_cap", "rules_page_cap",
+                        "zone_rules_with_account"):
                 if key in body:
                     setattr(app, key, int(body[key]))
             return self.send_json(200, {"ok": True, "latency_ms": app.latency_ms,
@@ -2006,6 +2030,7 @@ class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = 128  # the default 5 drops SYNs of parallel clients (1 s retry)
 
 
 def write_portfile(path, port):

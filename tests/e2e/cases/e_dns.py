@@ -126,7 +126,10 @@ def test_edit_keeps_proxied_when_form_omits_it(t):
     t.run("cloudflare.dns.edit", plid="example.com", elid=rid, sok="ok", type="CNAME",
           name="www.example.com", content="example.net", ttl="1").ok()
     patch = t.requests("/dns_records/" + rid, "PATCH")
-    eq(patch[0]["body"], {"content": "example.net"}, "only what changed")
+    # The record's identity (type, name, content) goes with every write;
+    # ttl, proxied and comment only when they changed.
+    eq(patch[0]["body"], {"type": "CNAME", "name": "www.example.com",
+                          "content": "example.net"}, "only what changed")
     rec = [x for z in t.state()["zones"] for x in z.get("records", []) if x["id"] == rid][0]
     eq(rec["proxied"], True, "still proxied")
 
