@@ -54,6 +54,8 @@ int		 ctx_access(struct ctx *);
 int		 ctx_nomem(struct ctx *);
 int		 ctx_group(struct ctx *, struct cf_req *, size_t, char *const *,
 		    const char *);
+int		 ctx_delete_ids(struct ctx *, const char *, enum perm,
+		    const char *);
 void		 ctx_free(struct ctx *);
 
 /* zone.c: a zone by its name, as Cloudflare knows it. */

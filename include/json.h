@@ -21,7 +21,10 @@ char		*json_print(const struct json *);	/* compact; free() it */
 const struct json *json_get(const struct json *, const char *);
 const struct json *json_path(const struct json *, const char *); /* "a.b.c" */
 size_t		 json_count(const struct json *);	/* array or object size */
-const struct json *json_at(const struct json *, size_t);
+const struct json *json_at(const struct json *, size_t);	/* O(i) */
+/* Walking an array or object in O(1) a step. */
+const struct json *json_first(const struct json *);
+const struct json *json_next(const struct json *);
 const char	*json_key(const struct json *);	/* name of an object member */
 
 int		 json_is_obj(const struct json *);

@@ -52,8 +52,10 @@ parse(const char *buf, long long now, struct slots *s)
 			t = strtoll(p, &end, 10);
 			if (end != p && *end == ' ') {
 				n = strtoul(end + 1, &end, 10);
-				used = t > now - BUDGET_WINDOW && t <= now &&
-				    n > 0 && n < 100000;
+				/* t < 0 would index before the slots (a
+				 * clock near the epoch lets one in). */
+				used = t >= 0 && t > now - BUDGET_WINDOW &&
+				    t <= now && n > 0 && n < 100000;
 				if (used) {
 					i = (int)((t / 10) % BUDGET_SLOTS);
 					if (s->t[i] != t / 10 * 10) {

@@ -28,7 +28,7 @@
 #define CF_MAX_BODY	(8 * 1024 * 1024)	/* one reply */
 #define CF_CONNECT_MS	5000
 #define CF_REQUEST_MS	15000
-#define CF_PARALLEL	8	/* requests in flight at once */
+#define CF_PARALLEL	16	/* requests in flight at once */
 #define CF_RETRIES	2	/* after the first attempt */
 #define CF_MAX_PAGES	2000
 
@@ -692,7 +692,9 @@ xfer_start(struct cf *cf, struct cf_req *r, struct xfer *x)
 	    CF_REQUEST_MS));
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 	    (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* Wait to multiplex on HTTP/2; plain http never will. */
+	if (!cf->plain)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT,
 	    "ispmanager-cloudflare/" CF_VERSION);
@@ -848,7 +850,7 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 	CURLMsg		*msg;
 	size_t		 i, waiting, running;
 	long long	 now, next;
-	int		 still, rc = 0, timeout;
+	int		 still, inflight, rc = 0, timeout;
 	unsigned	 want = 0;
 	struct err	 berr;
 
@@ -932,7 +934,7 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 			}
 			continue;
 		}
-		curl_multi_perform(cf->multi, &still);
+		curl_multi_perform(cf->multi, &inflight);
 		while ((msg = curl_multi_info_read(cf->multi, &still)) != NULL) {
 			struct cf_req *r;
 			if (msg->msg != CURLMSG_DONE)
@@ -941,6 +943,9 @@ cf_run(struct cf *cf, struct cf_req *reqs, size_t n)
 			    (char **)&r);
 			xfer_done(cf, r, r->priv, msg->data.result);
 		}
+		/* All done: no poll, which would sleep its whole timeout. */
+		if (inflight == 0)
+			continue;
 		timeout = 200;
 		if (next != 0 && next - mono_ms() < timeout)
 			timeout = (int)(next - mono_ms() > 0 ? next - mono_ms() :
@@ -988,7 +993,7 @@ static int
 page_items(struct cf_req *r, int (*each)(void *, const struct json *),
     void *arg, struct err *err)
 {
-	size_t	 i, n;
+	const struct json	*it;
 
 	if (r->result == NULL || !json_is_arr(r->result)) {
 		err_set(err, "cloudflare", "", "%s", T("Cloudflare's reply "
@@ -996,9 +1001,8 @@ page_items(struct cf_req *r, int (*each)(void *, const struct json *),
 		    "Cloudflare нет ожидаемого списка."));
 		return -1;
 	}
-	n = json_count(r->result);
-	for (i = 0; i < n; i++)
-		if (each(arg, json_at(r->result, i)) == -1) {
+	for (it = json_first(r->result); it != NULL; it = json_next(it))
+		if (each(arg, it) == -1) {
 			if (!err_isset(err))
 				err_set(err, "cloudflare", "", "%s", T("Cloudflare's "
 				    "reply holds an entry the plugin cannot read.",

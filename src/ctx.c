@@ -10,6 +10,7 @@
 #include "fn.h"
 #include "log.h"
 #include "panel.h"
+#include "reply.h"
 #include "store.h"
 
 int
@@ -185,6 +186,45 @@ ctx_group(struct ctx *c, struct cf_req *reqs, size_t n, char *const *labels,
 		    nfailed, n, failed, why);
 	}
 	return -1;
+}
+
+/*
+ * A group delete inside the zone named by plid: one DELETE per id in
+ * elid, path from fmt ("/zones/%s/.../%s": zone id, then item id).
+ */
+int
+ctx_delete_ids(struct ctx *c, const char *fmt, enum perm perm,
+    const char *what)
+{
+	char		*copy, *ids[500];
+	struct zone	 z;
+	struct cf_req	*reqs = NULL;
+	int		 n = 0, i, rc = -1;
+
+	if (zone_find(c, req_str(c->req, "plid"), &z) == -1)
+		return -1;
+	if ((copy = strdup(req_str(c->req, "elid"))) == NULL)
+		return ctx_nomem(c);
+	if ((n = split_list(copy, ids, 500)) <= 0)
+		goto out;
+	if ((reqs = calloc((size_t)n, sizeof(*reqs))) == NULL) {
+		ctx_nomem(c);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		cf_req_init(&reqs[i], "DELETE", perm);
+		cf_path(&reqs[i], fmt, z.id, ids[i]);
+	}
+	if (ctx_group(c, reqs, (size_t)n, ids, what) == -1)
+		goto out;
+	reply_ok(c->reply);
+	rc = 0;
+out:
+	for (i = 0; reqs != NULL && i < n; i++)
+		cf_req_clean(&reqs[i]);
+	free(reqs);
+	free(copy);
+	return rc;
 }
 
 void

@@ -210,12 +210,12 @@ static int
 page_each(struct ctx *c, const struct cf_req *r,
     int (*each)(void *, const struct json *), void *arg)
 {
-	size_t	 i;
+	const struct json	*it;
 
 	if (!json_is_arr(r->result))
 		goto bad;
-	for (i = 0; i < json_count(r->result); i++)
-		if (each(arg, json_at(r->result, i)) == -1)
+	for (it = json_first(r->result); it != NULL; it = json_next(it))
+		if (each(arg, it) == -1)
 			goto bad;
 	return 0;
 bad:

@@ -912,33 +912,5 @@ fn_pagerule_edit(struct ctx *c)
 int
 fn_pagerule_delete(struct ctx *c)
 {
-	char		*copy, *ids[500];
-	struct zone	 z;
-	struct cf_req	*reqs = NULL;
-	int		 n = 0, i, rc = -1;
-
-	if (zone_find(c, req_str(c->req, "plid"), &z) == -1)
-		return -1;
-	if ((copy = strdup(req_str(c->req, "elid"))) == NULL)
-		return ctx_nomem(c);
-	if ((n = split_list(copy, ids, 500)) <= 0)
-		goto out;
-	if ((reqs = calloc((size_t)n, sizeof(*reqs))) == NULL) {
-		ctx_nomem(c);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		cf_req_init(&reqs[i], "DELETE", PERM_ZONE_EDIT);
-		cf_path(&reqs[i], "/zones/%s/pagerules/%s", z.id, ids[i]);
-	}
-	if (ctx_group(c, reqs, (size_t)n, ids, "pagerule: deleted rule") == -1)
-		goto out;
-	reply_ok(c->reply);
-	rc = 0;
-out:
-	for (i = 0; reqs != NULL && i < n; i++)
-		cf_req_clean(&reqs[i]);
-	free(reqs);
-	free(copy);
-	return rc;
+	return ctx_delete_ids(c, "/zones/%s/pagerules/%s", PERM_ZONE_EDIT, "pagerule: deleted rule");
 }

@@ -68,38 +68,60 @@ zone_row(struct ctx *c, const char *name, const struct zone *z,
 		reply_col(c->reply, "owner", owner ? owner : "");
 }
 
-/* The user's domains, looked up concurrently. */
-static int
-list_user(struct ctx *c)
-{
+/* The user's domains and their zones, looked up concurrently. */
+struct mine {
 	const struct domlist	*d;
-	struct zone		*zs = NULL;
-	char			**names = NULL;
-	int			*found = NULL, rc = -1;
-	size_t			 i;
+	struct zone		*zs;
+	int			*found;
+};
 
-	if ((d = ctx_domains(c)) == NULL)
+static void
+mine_free(struct mine *m)
+{
+	free(m->zs);
+	free(m->found);
+}
+
+static int
+mine_lookup(struct ctx *c, struct mine *m)
+{
+	char	**names = NULL;
+	size_t	 i;
+	int	 rc = -1;
+
+	memset(m, 0, sizeof(*m));
+	if ((m->d = ctx_domains(c)) == NULL)
 		return -1;
-	if (d->n == 0)
+	if (m->d->n == 0)
 		return 0;
-	if ((zs = calloc(d->n, sizeof(*zs))) == NULL ||
-	    (names = calloc(d->n, sizeof(*names))) == NULL ||
-	    (found = calloc(d->n, sizeof(*found))) == NULL) {
+	if ((m->zs = calloc(m->d->n, sizeof(*m->zs))) == NULL ||
+	    (m->found = calloc(m->d->n, sizeof(*m->found))) == NULL ||
+	    (names = calloc(m->d->n, sizeof(*names))) == NULL) {
 		ctx_nomem(c);
 		goto out;
 	}
-	for (i = 0; i < d->n; i++)
-		names[i] = d->v[i].name;
-	if (zone_find_many(c, names, d->n, zs, found) == -1)
-		goto out;
-	for (i = 0; i < d->n; i++)
-		zone_row(c, d->v[i].name, found[i] ? &zs[i] : NULL, NULL);
-	rc = 0;
+	for (i = 0; i < m->d->n; i++)
+		names[i] = m->d->v[i].name;
+	rc = zone_find_many(c, names, m->d->n, m->zs, m->found);
 out:
-	free(zs);
 	free(names);
-	free(found);
+	if (rc == -1)
+		mine_free(m);
 	return rc;
+}
+
+static int
+list_user(struct ctx *c)
+{
+	struct mine	 m;
+	size_t		 i;
+
+	if (mine_lookup(c, &m) == -1)
+		return -1;
+	for (i = 0; i < m.d->n; i++)
+		zone_row(c, m.d->v[i].name, m.found[i] ? &m.zs[i] : NULL, NULL);
+	mine_free(&m);
+	return 0;
 }
 
 struct admin_list {
@@ -211,45 +233,31 @@ get_accounts(struct ctx *c, struct accounts *a)
 static int
 zone_form(struct ctx *c)
 {
-	const struct domlist	*d;
-	struct accounts		 acc;
-	struct zone		*zs = NULL;
-	char			**names = NULL;
-	int			*found = NULL, rc = -1;
-	size_t			 i;
+	struct accounts	 acc;
+	struct mine	 m;
+	size_t		 i;
 
-	if ((d = ctx_domains(c)) == NULL)
+	if (mine_lookup(c, &m) == -1)
 		return -1;
-	if (d->n > 0 && ((zs = calloc(d->n, sizeof(*zs))) == NULL ||
-	    (names = calloc(d->n, sizeof(*names))) == NULL ||
-	    (found = calloc(d->n, sizeof(*found))) == NULL)) {
-		ctx_nomem(c);
-		goto out;
+	if (get_accounts(c, &acc) == -1) {
+		mine_free(&m);
+		return -1;
 	}
-	for (i = 0; i < d->n; i++)
-		names[i] = d->v[i].name;
-	if (zone_find_many(c, names, d->n, zs, found) == -1)
-		goto out;
-	if (get_accounts(c, &acc) == -1)
-		goto out;
 	reply_field(c->reply, "jump_start", "on");
 	reply_field(c->reply, "copy_dns", "on");
 	reply_slist(c->reply, "name");
-	for (i = 0; i < d->n; i++)
-		if (!found[i])
-			reply_slist_val(c->reply, d->v[i].name, d->v[i].name);
+	for (i = 0; i < m.d->n; i++)
+		if (!m.found[i])
+			reply_slist_val(c->reply, m.d->v[i].name,
+			    m.d->v[i].name);
 	if (acc.n > 1) {
 		reply_slist(c->reply, "account");
 		for (i = 0; i < acc.n; i++)
 			reply_slist_val(c->reply, acc.id[i], acc.name[i][0] ?
 			    acc.name[i] : acc.id[i]);
 	}
-	rc = 0;
-out:
-	free(zs);
-	free(names);
-	free(found);
-	return rc;
+	mine_free(&m);
+	return 0;
 }
 
 static int

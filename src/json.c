@@ -159,6 +159,20 @@ json_at(const struct json *j, size_t i)
 	return CO(cJSON_GetArrayItem(CJ(j), (int)i));
 }
 
+const struct json *
+json_first(const struct json *j)
+{
+	if (j == NULL || !(cJSON_IsArray(CJ(j)) || cJSON_IsObject(CJ(j))))
+		return NULL;
+	return CO(CJ(j)->child);
+}
+
+const struct json *
+json_next(const struct json *j)
+{
+	return j == NULL ? NULL : CO(CJ(j)->next);
+}
+
 const char *
 json_key(const struct json *j)
 {

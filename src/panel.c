@@ -204,7 +204,6 @@ panel_parse_list(const char *buf, size_t len,
 {
 	struct json		*root;
 	const struct json	*doc, *elem, *e;
-	size_t			 i, n;
 	int			 rc = -1;
 
 	if ((root = json_parse(buf, len, err)) == NULL)
@@ -235,9 +234,7 @@ panel_parse_list(const char *buf, size_t len,
 		    "её список имеет неожиданный вид"));
 		goto out;
 	}
-	n = json_count(elem);
-	for (i = 0; i < n; i++) {
-		e = json_at(elem, i);
+	for (e = json_first(elem); e != NULL; e = json_next(e)) {
 		if (!json_is_obj(e))
 			continue;
 		if (each(arg, e) == -1) {

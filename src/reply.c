@@ -2,28 +2,33 @@
  * The reply writer, the only file that sees libxml2.
  *
  * Replies are data only: the panel merges them with the lists and
- * forms declared in xml/ispmgr_mod_cloudflare.xml.  All text goes in
- * through xmlNewTextChild and xmlNewProp, which escape it, after
- * xml_clean has made it valid UTF-8 that XML allows.
+ * forms declared in xml/ispmgr_mod_cloudflare.xml.  The document is
+ * streamed through libxml2's text writer into one buffer, so a list
+ * of 10,000 rows costs its text, not a tree of 160,000 nodes.  All
+ * text and attribute values go through the writer's escaping calls
+ * (xmlTextWriterWriteString, xmlTextWriterWriteAttribute), after
+ * xml_clean has made them valid UTF-8 that XML allows; nothing is
+ * ever written raw.
  *
- * If memory runs out half way, the reply degrades to a fixed error
- * document: the panel always gets something well-formed.
+ * An error discards whatever was written and starts the document
+ * again.  If memory runs out half way, the reply degrades to a fixed
+ * error document: the panel always gets something well-formed.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
 
 #include "cf.h"
 #include "reply.h"
 
+enum open { OPEN_NONE, OPEN_ELEM, OPEN_SLIST };
+
 struct reply {
-	xmlDocPtr	 doc;
-	xmlNodePtr	 root;
-	xmlNodePtr	 row;	/* current <elem>, or NULL */
-	xmlNodePtr	 slist;	/* current <slist>, or NULL */
+	xmlBufferPtr	 buf;
+	xmlTextWriterPtr w;
+	enum open	 open;	/* the <elem> or <slist> being written */
 	int		 failed;
 };
 
@@ -77,7 +82,7 @@ xml_char_ok(unsigned int c)
 char *
 xml_clean(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*p;
 	char			*out, *o;
 	size_t			 n;
 	unsigned int		 c;
@@ -103,6 +108,27 @@ xml_clean(const char *s)
 	return out;
 }
 
+/* A fresh document with <doc> open. */
+static int
+start(struct reply *r)
+{
+	if (r->w != NULL)
+		xmlFreeTextWriter(r->w);	/* frees nothing of buf */
+	r->w = NULL;
+	if (r->buf == NULL && (r->buf = xmlBufferCreate()) == NULL)
+		return -1;
+	xmlBufferEmpty(r->buf);
+	r->open = OPEN_NONE;
+	r->failed = 0;
+	if ((r->w = xmlNewTextWriterMemory(r->buf, 0)) == NULL ||
+	    xmlTextWriterSetIndent(r->w, 1) < 0 ||
+	    xmlTextWriterSetIndentString(r->w, BAD_CAST "  ") < 0 ||
+	    xmlTextWriterStartDocument(r->w, "1.0", "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(r->w, BAD_CAST "doc") < 0)
+		return -1;
+	return 0;
+}
+
 struct reply *
 reply_new(void)
 {
@@ -110,13 +136,10 @@ reply_new(void)
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
-	if ((r->doc = xmlNewDoc(BAD_CAST "1.0")) == NULL ||
-	    (r->root = xmlNewDocNode(r->doc, NULL, BAD_CAST "doc",
-	    NULL)) == NULL) {
+	if (start(r) == -1) {
 		reply_free(r);
 		return NULL;
 	}
-	xmlDocSetRootElement(r->doc, r->root);
 	return r;
 }
 
@@ -125,159 +148,181 @@ reply_free(struct reply *r)
 {
 	if (r == NULL)
 		return;
-	xmlFreeDoc(r->doc);
+	if (r->w != NULL)
+		xmlFreeTextWriter(r->w);
+	if (r->buf != NULL)
+		xmlBufferFree(r->buf);
 	free(r);
 }
 
-/* A child with escaped, cleaned text; marks the reply failed on ENOMEM. */
-static xmlNodePtr
-add_text(struct reply *r, xmlNodePtr parent, const char *name,
-    const char *text)
+static void
+check(struct reply *r, int rc)
 {
-	xmlNodePtr	 n;
-	char		*clean = NULL;
-
-	if (r == NULL || r->failed)
-		return NULL;
-	if (text != NULL && (clean = xml_clean(text)) == NULL) {
+	if (rc < 0)
 		r->failed = 1;
-		return NULL;
-	}
-	n = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST clean);
-	free(clean);
-	if (n == NULL)
-		r->failed = 1;
-	return n;
 }
 
-static int
-add_prop(struct reply *r, xmlNodePtr n, const char *name, const char *val)
+/* Close the <elem> or <slist> in progress, if any. */
+static void
+close_open(struct reply *r)
+{
+	if (r->open != OPEN_NONE)
+		check(r, xmlTextWriterEndElement(r->w));
+	r->open = OPEN_NONE;
+}
+
+/* <name>text</name>, text escaped and cleaned; NULL text gives <name/>. */
+static void
+element(struct reply *r, const char *name, const char *text)
 {
 	char	*clean;
 
-	if (r->failed || n == NULL)
-		return -1;
-	if ((clean = xml_clean(val)) == NULL ||
-	    xmlNewProp(n, BAD_CAST name, BAD_CAST clean) == NULL) {
+	check(r, xmlTextWriterStartElement(r->w, BAD_CAST name));
+	if (text != NULL) {
+		if ((clean = xml_clean(text)) == NULL) {
+			r->failed = 1;
+			return;
+		}
+		check(r, xmlTextWriterWriteString(r->w, BAD_CAST clean));
 		free(clean);
-		r->failed = 1;
-		return -1;
 	}
+	check(r, xmlTextWriterEndElement(r->w));
+}
+
+static void
+attribute(struct reply *r, const char *name, const char *value)
+{
+	char	*clean;
+
+	if ((clean = xml_clean(value)) == NULL) {
+		r->failed = 1;
+		return;
+	}
+	check(r, xmlTextWriterWriteAttribute(r->w, BAD_CAST name,
+	    BAD_CAST clean));
 	free(clean);
-	return 0;
 }
 
 void
 reply_row(struct reply *r)
 {
-	if (r == NULL)
+	if (r == NULL || r->failed)
 		return;
-	r->slist = NULL;
-	r->row = add_text(r, r->root, "elem", NULL);
+	close_open(r);
+	check(r, xmlTextWriterStartElement(r->w, BAD_CAST "elem"));
+	r->open = OPEN_ELEM;
 }
 
 void
 reply_col(struct reply *r, const char *name, const char *value)
 {
-	if (r == NULL || r->row == NULL)
+	if (r == NULL || r->failed || r->open != OPEN_ELEM)
 		return;
-	add_text(r, r->row, name, value ? value : "");
+	element(r, name, value ? value : "");
 }
 
 void
 reply_field(struct reply *r, const char *name, const char *value)
 {
-	if (r == NULL)
+	if (r == NULL || r->failed)
 		return;
-	add_text(r, r->root, name, value ? value : "");
+	close_open(r);
+	element(r, name, value ? value : "");
 }
 
 void
 reply_slist(struct reply *r, const char *name)
 {
-	if (r == NULL)
+	if (r == NULL || r->failed)
 		return;
-	r->row = NULL;
-	r->slist = add_text(r, r->root, "slist", NULL);
-	if (add_prop(r, r->slist, "name", name) == -1)
-		r->slist = NULL;
+	close_open(r);
+	check(r, xmlTextWriterStartElement(r->w, BAD_CAST "slist"));
+	attribute(r, "name", name);
+	r->open = OPEN_SLIST;
 }
 
 /* An option whose caption the panel takes from <msg name="FIELD_KEY">. */
 void
 reply_slist_msg(struct reply *r, const char *key)
 {
-	if (r == NULL || r->slist == NULL)
+	if (r == NULL || r->failed || r->open != OPEN_SLIST)
 		return;
-	add_text(r, r->slist, "msg", key);
+	element(r, "msg", key);
 }
 
 /* An option with its caption given here (domains, accounts). */
 void
 reply_slist_val(struct reply *r, const char *key, const char *caption)
 {
-	xmlNodePtr	 n;
+	char	*clean;
 
-	if (r == NULL || r->slist == NULL)
+	if (r == NULL || r->failed || r->open != OPEN_SLIST)
 		return;
-	if ((n = add_text(r, r->slist, "val", caption)) != NULL)
-		add_prop(r, n, "key", key);
+	check(r, xmlTextWriterStartElement(r->w, BAD_CAST "val"));
+	attribute(r, "key", key);
+	if ((clean = xml_clean(caption)) == NULL) {
+		r->failed = 1;
+		return;
+	}
+	check(r, xmlTextWriterWriteString(r->w, BAD_CAST clean));
+	free(clean);
+	check(r, xmlTextWriterEndElement(r->w));
 }
 
 void
 reply_ok(struct reply *r)
 {
-	if (r == NULL)
+	if (r == NULL || r->failed)
 		return;
-	add_text(r, r->root, "ok", NULL);
+	close_open(r);
+	element(r, "ok", NULL);
 }
 
 /* An error replaces whatever the reply held: the panel shows one thing. */
 void
 reply_error(struct reply *r, const struct err *e)
 {
-	xmlNodePtr	 n, next;
-
 	if (r == NULL)
 		return;
-	for (n = r->root->children; n != NULL; n = next) {
-		next = n->next;
-		xmlUnlinkNode(n);
-		xmlFreeNode(n);
+	if (start(r) == -1) {
+		r->failed = 1;
+		return;
 	}
-	r->row = r->slist = NULL;
-	r->failed = 0;
-	n = add_text(r, r->root, "error", NULL);
-	add_prop(r, n, "type", e->type[0] ? e->type : "internal");
+	check(r, xmlTextWriterStartElement(r->w, BAD_CAST "error"));
+	attribute(r, "type", e->type[0] ? e->type : "internal");
 	if (e->object[0] != '\0')
-		add_prop(r, n, "object", e->object);
-	add_text(r, n, "msg", e->msg);
+		attribute(r, "object", e->object);
+	element(r, "msg", e->msg);
+	check(r, xmlTextWriterEndElement(r->w));
 }
 
 char *
 reply_text(struct reply *r, size_t *lenp)
 {
-	xmlChar	*buf = NULL;
-	char	*out;
-	int	 len = 0;
+	const xmlChar	*content;
+	char		*out;
+	int		 len;
 
-	if (r == NULL || r->failed) {
-		*lenp = sizeof(fallback) - 1;
-		return strdup(fallback);
-	}
-	xmlDocDumpFormatMemoryEnc(r->doc, &buf, &len, "UTF-8", 1);
-	if (buf == NULL || len <= 0) {
-		xmlFree(buf);
-		*lenp = sizeof(fallback) - 1;
-		return strdup(fallback);
-	}
-	if ((out = malloc((size_t)len + 1)) != NULL) {
-		memcpy(out, buf, (size_t)len);
-		out[len] = '\0';
-		*lenp = (size_t)len;
-	}
-	xmlFree(buf);
+	if (r == NULL || r->failed || r->w == NULL)
+		goto fallback;
+	close_open(r);
+	/* Ends <doc> and the document; the writer may be used no more. */
+	check(r, xmlTextWriterEndDocument(r->w));
+	check(r, xmlTextWriterFlush(r->w));
+	xmlFreeTextWriter(r->w);
+	r->w = NULL;
+	if (r->failed || (content = xmlBufferContent(r->buf)) == NULL ||
+	    (len = xmlBufferLength(r->buf)) <= 0)
+		goto fallback;
+	if ((out = malloc((size_t)len + 1)) == NULL)
+		goto fallback;
+	memcpy(out, content, (size_t)len);
+	out[len] = '\0';
+	*lenp = (size_t)len;
 	return out;
+fallback:
+	*lenp = sizeof(fallback) - 1;
+	return strdup(fallback);
 }
 
 int
