@@ -421,10 +421,69 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Length of the valid UTF-8 sequence at p, 0 when it is not one. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t		 n, i;
+	unsigned int	 c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Cloudflare's own words, quoted in our messages and the log: valid
+ * UTF-8 without control bytes (each bad byte becomes U+FFFD), cut
+ * only between characters.
+ */
 static void
 clip(char *dst, size_t sz, const char *src)
 {
-	cf_strlcpy(dst, src, sz);
+	const unsigned char	*p = (const unsigned char *)src;
+	size_t			 o = 0, n;
+
+	while (*p != '\0') {
+		n = utf8_len(p);
+		if (n == 1 && (*p == '\t' || *p == '\n' || *p == '\r')) {
+			if (o + 1 >= sz)
+				break;
+			dst[o++] = ' ';
+		} else if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			if (o + 3 >= sz)
+				break;
+			memcpy(dst + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			n = 1;
+		} else {
+			if (o + n >= sz)
+				break;
+			memcpy(dst + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	dst[o] = '\0';
 }
 
 /*
@@ -515,7 +574,12 @@ map_error(struct cf_req *r, int code, const char *cfmsg, const char *hint)
 		    "возможно, его уже удалили. Обновите список. (%s)"), said);
 		return;
 	}
-	if (code > 0)
+	if (r->status >= 500)
+		err_set(&r->err, "cloudflare", "", T("Cloudflare is having "
+		    "trouble (HTTP %ld): %s (code %d). Try again in a few "
+		    "minutes.", "У Cloudflare неполадки (HTTP %ld): %s (код %d). "
+		    "Повторите через несколько минут."), r->status, said, code);
+	else if (code > 0)
 		err_set(&r->err, "cloudflare", "", T("Cloudflare refused: %s "
 		    "(code %d).", "Cloudflare отказал: %s (код %d)."), said,
 		    code);
@@ -586,7 +650,11 @@ envelope(struct cf_req *r, const char *buf, size_t len, const char *hint)
 			    "Повторите через несколько минут."), r->status);
 		else if (r->status == 429)
 			map_error(r, 10100, "", hint);
-		else
+		else {
+			/* The parser's sentence goes inside parentheses. */
+			size_t pl = strlen(perr.msg);
+			if (pl > 0 && perr.msg[pl - 1] == '.')
+				perr.msg[pl - 1] = '\0';
 			err_set(&r->err, "cloudflare", "", T("Cloudflare sent a "
 			    "reply the plugin cannot read (HTTP %ld%s%s). Try "
 			    "again; if it persists, the administrator will "
@@ -595,6 +663,7 @@ envelope(struct cf_req *r, const char *buf, size_t len, const char *hint)
 			    "(HTTP %ld%s%s). Повторите попытку; если ошибка "
 			    "повторяется, подробности — в журнале модуля."),
 			    r->status, perr.msg[0] ? ": " : "", perr.msg);
+		}
 		return -1;
 	}
 	if ((errs = json_get(r->root, "errors")) != NULL &&
@@ -706,6 +775,13 @@ xfer_start(struct cf *cf, struct cf_req *r, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
 	if (strcmp(r->method, "GET") == 0)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	/*
+	 * libcurl silently sends a request again when a reused connection
+	 * dies before any answer, and Cloudflare may have acted on the
+	 * first: a create or a PATCH goes on a connection of its own.
+	 */
+	if (strcmp(r->method, "POST") == 0 || strcmp(r->method, "PATCH") == 0)
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	if (r->upload != NULL) {
 		if ((x->mime = curl_mime_init(e)) == NULL ||
 		    (part = curl_mime_addpart(x->mime)) == NULL ||
@@ -841,6 +917,17 @@ xfer_done(struct cf *cf, struct cf_req *r, struct xfer *x, CURLcode cc)
 			budget_blocked(cf->scope, r->retry_after);
 	}
 	envelope(r, x->buf ? x->buf : "", x->len, cf->hint);
+	/* The parsed tree is what is used from here: drop the text now. */
+	free(x->buf);
+	x->buf = NULL;
+	x->len = x->cap = 0;
+	/* A change that met trouble may have been made all the same. */
+	if (r->failed && r->status >= 500 && strcmp(r->method, "GET") != 0)
+		strncat(r->err.msg, T(" The change may have been made all the "
+		    "same: refresh to check before trying again.", " Изменение "
+		    "могло всё же выполниться: обновите страницу и проверьте, "
+		    "прежде чем повторять."), sizeof(r->err.msg) -
+		    strlen(r->err.msg) - 1);
 }
 
 int

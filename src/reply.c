@@ -30,6 +30,7 @@ struct reply {
 	xmlTextWriterPtr w;
 	enum open	 open;	/* the <elem> or <slist> being written */
 	int		 failed;
+	int		 done;	/* the document is ended */
 };
 
 static const char fallback[] =
@@ -120,6 +121,7 @@ start(struct reply *r)
 	xmlBufferEmpty(r->buf);
 	r->open = OPEN_NONE;
 	r->failed = 0;
+	r->done = 0;
 	if ((r->w = xmlNewTextWriterMemory(r->buf, 0)) == NULL ||
 	    xmlTextWriterSetIndent(r->w, 1) < 0 ||
 	    xmlTextWriterSetIndentString(r->w, BAD_CAST "  ") < 0 ||
@@ -296,54 +298,66 @@ reply_error(struct reply *r, const struct err *e)
 	check(r, xmlTextWriterEndElement(r->w));
 }
 
-char *
-reply_text(struct reply *r, size_t *lenp)
+/*
+ * End the document and point at its text, or at the fallback.  The
+ * writer may be used no more; the text lives as long as the reply.
+ */
+static const char *
+finish(struct reply *r, size_t *lenp)
 {
 	const xmlChar	*content;
-	char		*out;
 	int		 len;
 
-	if (r == NULL || r->failed || r->w == NULL)
+	if (r != NULL && r->done && !r->failed)
+		goto done;
+	if (r == NULL || r->w == NULL)
 		goto fallback;
-	close_open(r);
-	/* Ends <doc> and the document; the writer may be used no more. */
-	check(r, xmlTextWriterEndDocument(r->w));
-	check(r, xmlTextWriterFlush(r->w));
+	if (!r->failed) {
+		close_open(r);
+		check(r, xmlTextWriterEndDocument(r->w));
+		check(r, xmlTextWriterFlush(r->w));
+	}
 	xmlFreeTextWriter(r->w);
 	r->w = NULL;
+	r->done = 1;
+done:
 	if (r->failed || (content = xmlBufferContent(r->buf)) == NULL ||
 	    (len = xmlBufferLength(r->buf)) <= 0)
 		goto fallback;
-	if ((out = malloc((size_t)len + 1)) == NULL)
-		goto fallback;
-	memcpy(out, content, (size_t)len);
-	out[len] = '\0';
 	*lenp = (size_t)len;
-	return out;
+	return (const char *)content;
 fallback:
 	*lenp = sizeof(fallback) - 1;
-	return strdup(fallback);
+	return fallback;
 }
 
+char *
+reply_text(struct reply *r, size_t *lenp)
+{
+	const char	*text = finish(r, lenp);
+	char		*out;
+
+	if ((out = malloc(*lenp + 1)) == NULL)
+		return NULL;
+	memcpy(out, text, *lenp);
+	out[*lenp] = '\0';
+	return out;
+}
+
+/* Written straight from the writer's buffer: no copy of a big list. */
 int
 reply_write(struct reply *r, int fd)
 {
-	char		*text;
 	const char	*p;
 	size_t		 len;
 	ssize_t		 w;
 
-	if ((text = reply_text(r, &len)) == NULL) {
-		p = fallback;
-		len = sizeof(fallback) - 1;
-	} else
-		p = text;
+	p = finish(r, &len);
 	while (len > 0) {
 		if ((w = write(fd, p, len)) <= 0)
 			break;
 		p += w;
 		len -= (size_t)w;
 	}
-	free(text);
 	return len == 0 ? 0 : -1;
 }

@@ -227,10 +227,10 @@ test_escaping(void **state)
 	reply_col(r, "c", "a<b");
 	check_text(r, HEAD
 	    "<doc>\n"
-	    "  <f>&lt;b&gt;&amp;amp; \"q\" 'a' &lt;/f&gt;</f>\n"
+	    "  <f>&lt;b&gt;&amp;amp; &quot;q&quot; 'a' &lt;/f&gt;</f>\n"
 	    "  <g>]]&gt; &lt;!-- --&gt; &lt;?pi?&gt;</g>\n"
 	    "  <slist name=\"s&quot;&lt;&amp;'&gt;\">\n"
-	    "    <val key=\"k&quot;&lt;&amp;'&gt;\">v\"&lt;&amp;'&gt;</val>\n"
+	    "    <val key=\"k&quot;&lt;&amp;'&gt;\">v&quot;&lt;&amp;'&gt;</val>\n"
 	    "  </slist>\n"
 	    "  <elem>\n"
 	    "    <c>a&lt;b</c>\n"
