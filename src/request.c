@@ -62,6 +62,24 @@ take(const char *name, unsigned flags, char **out, struct err *err)
 	return 0;
 }
 
+/* Secrets leave the environment even when parsing stopped before them. */
+static void
+scrub_secrets(const struct func *fn)
+{
+	const struct param_spec	*ps;
+	char			 var[96], *v;
+
+	for (ps = fn->params; ps->name != NULL; ps++) {
+		if (!(ps->flags & P_SECRET) ||
+		    cf_snprintf(var, sizeof(var), "PARAM_%s", ps->name) == -1)
+			continue;
+		if ((v = getenv(var)) != NULL) {
+			explicit_bzero(v, strlen(v));
+			unsetenv(var);
+		}
+	}
+}
+
 static int
 add(struct request *req, const char *name, char *value)
 {
@@ -150,6 +168,8 @@ request_parse(struct request *req, struct err *err)
 	}
 	rc = 0;
 out:
+	if (req->fn != NULL)
+		scrub_secrets(req->fn);
 	free(func);
 	free(sok);
 	return rc;

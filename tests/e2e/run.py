@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the end-to-end tests in cases/*.py against the built handler.
 
-  run.py --binary build/cloudflare [--only SUBSTR] [--update]
+  run.py --binary build/cloudflare [--only SUBSTR[,SUBSTR...]] [--update]
   run.py --binary build/cloudflare --contract   # against Prism, if ../shared exists
 
 After every test it checks that no token value appears in any reply,
@@ -34,7 +34,8 @@ def load_tests(only):
             fn = getattr(mod, attr)
             if attr.startswith("test_") and callable(fn):
                 full = "%s.%s" % (name, attr)
-                if only is None or only in full:
+                # --only a,b: the tests whose name holds any of them.
+                if only is None or any(o and o in full for o in only.split(",")):
                     tests.append((full, fn, getattr(fn.__code__, "co_firstlineno", 0)))
     tests.sort(key=lambda t: (t[0].split(".")[0], t[2]))
     return tests
@@ -65,6 +66,11 @@ def token_leaks(case):
                 found.append("token in %s" % os.path.relpath(p, case.tmp))
             elif mode & (stat.S_IRWXG | stat.S_IRWXO):
                 found.append("token file %s is mode %o" % (p, mode & 0o777))
+    if not case.contract:
+        for r in case.requests():
+            url = r.get("path", "") + " " + repr(r.get("query", ""))
+            if any(tok in url for tok in lib.TOKENS):
+                found.append("token in a URL Cloudflare saw")
     for call in case.mgrctl_calls():
         blob = " ".join(call.get("argv", [])) + " " + " ".join(
             "%s=%s" % kv for kv in call.get("env", {}).items())
