@@ -179,15 +179,29 @@ budget_take(const char *scope, unsigned n, struct err *err)
 				wait = s.t[i] + BUDGET_WINDOW - now;
 		log_warn("budget: %s refused %u requests (%u of %d used)",
 		    scope, n, used, BUDGET_LIMIT);
-		err_set(err, "ratelimit", "", T("This server has used %u of its "
-		    "%d Cloudflare requests for the last 5 minutes, and this "
-		    "action needs %u more. To keep Cloudflare from blocking the "
-		    "token for every user, it was not started. Try again in "
-		    "%lld s.", "Сервер уже использовал %u из %d запросов к "
-		    "Cloudflare за последние 5 минут, а этому действию нужно ещё "
-		    "%u. Чтобы Cloudflare не заблокировал токен для всех "
-		    "пользователей, действие не запущено. Повторите через %lld "
-		    "с."), used, BUDGET_LIMIT, n, wait > 0 ? wait : 1);
+		/* The admin's token is everybody's; a user's own is theirs. */
+		if (strcmp(scope, "admin") == 0)
+			err_set(err, "ratelimit", "", T("This server has used %u "
+			    "of its %d Cloudflare requests for the last 5 "
+			    "minutes, and this action needs %u more. To keep "
+			    "Cloudflare from blocking the token for every user, "
+			    "it was not started. Try again in %lld s.", "Сервер "
+			    "уже использовал %u из %d запросов к Cloudflare за "
+			    "последние 5 минут, а этому действию нужно ещё %u. "
+			    "Чтобы Cloudflare не заблокировал токен для всех "
+			    "пользователей, действие не запущено. Повторите через "
+			    "%lld с."), used, BUDGET_LIMIT, n, wait > 0 ? wait : 1);
+		else
+			err_set(err, "ratelimit", "", T("Your API token has made "
+			    "%u of its %d Cloudflare requests for the last 5 "
+			    "minutes, and this action needs %u more. To keep "
+			    "Cloudflare from blocking the token, it was not "
+			    "started. Try again in %lld s.", "Ваш API-токен уже "
+			    "сделал %u из %d запросов к Cloudflare за последние 5 "
+			    "минут, а этому действию нужно ещё %u. Чтобы Cloudflare "
+			    "не заблокировал токен, действие не запущено. "
+			    "Повторите через %lld с."), used, BUDGET_LIMIT, n,
+			    wait > 0 ? wait : 1);
 		rc = -1;
 		goto out;
 	}

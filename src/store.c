@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -192,6 +193,34 @@ sync_dir_of(const char *path)
 }
 
 /*
+ * Temporaries of writers that died (killed between open and rename).
+ * Every writer holds the store lock, so under it any NAME.tmp.* is
+ * stale: removed, a dead writer's copy of a token does not linger,
+ * and a leftover with our pid (a link, say) cannot stop this save.
+ */
+static void
+remove_stale(const char *path)
+{
+	char		 d[1024], pre[300], *slash;
+	DIR		*dp;
+	struct dirent	*de;
+	int		 n;
+
+	cf_strlcpy(d, path, sizeof(d));
+	if ((slash = strrchr(d, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if ((n = cf_snprintf(pre, sizeof(pre), "%s.tmp.", slash + 1)) == -1 ||
+	    (dp = opendir(d)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL)
+		if (strncmp(de->d_name, pre, (size_t)n) == 0 &&
+		    unlinkat(dirfd(dp), de->d_name, 0) == 0)
+			log_warn("store: removed a stale %s/%s", d, de->d_name);
+	closedir(dp);
+}
+
+/*
  * Write name atomically: a unique temporary file beside it, fsync,
  * rename over, fsync the directory.  Held under the store lock so
  * that writers of the same file queue up rather than race.
@@ -213,6 +242,7 @@ write_file(const char *name, const char *data, size_t len, int durable,
 		if (strcmp(sub, dir) != 0 && ensure_dir(sub, err) == -1)
 			goto out;
 	}
+	remove_stale(path);
 	if (cf_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
 	    (long)getpid()) == -1) {
 		errno = ENAMETOOLONG;

@@ -96,7 +96,7 @@ PAGERULE_ENUMS = {
 PAGERULE_INTS = {"browser_cache_ttl", "edge_cache_ttl"}
 
 FAULT_MODES = ["429", "5xx", "500json", "hang", "slow", "reset", "truncate", "badjson", "html",
-               "unknown_error", "huge", "badutf8", "nested"]
+               "unknown_error", "huge", "badutf8", "nested", "payload"]
 HUGE_BYTES = 64 * 1024 * 1024
 
 
@@ -1756,6 +1756,7 @@ class Fault:
         self.retry_after = spec.get("retry_after", 1)
         self.delay_ms = spec.get("delay_ms")
         self.status = spec.get("status")
+        self.payload = spec.get("payload")  # "payload": this JSON (or raw string) as the body
 
 
 def take_fault(app, line, body=""):
@@ -1947,6 +1948,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                           "text/html")
         elif mode == "unknown_error":
             reply = error_reply(ApiError(fault.status or 400, 77777, "Something new went wrong"))
+        elif mode == "payload":
+            p = fault.payload
+            reply = Reply(fault.status or 200, p.encode("utf-8", "surrogateescape")
+                          if isinstance(p, str) else dumps(p))
         elif mode == "nested":
             reply = Reply(200, b"[" * 100000 + b"]" * 100000)
         else:
@@ -2031,6 +2036,12 @@ class Server(http.server.ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
     request_queue_size = 128  # the default 5 drops SYNs of parallel clients (1 s retry)
+
+    def handle_error(self, request, client_address):
+        # A client killed mid-request (the kill tests) is not the fake's error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def write_portfile(path, port):

@@ -9,6 +9,8 @@ each test. Standard library only.
 import copy
 import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -98,11 +100,43 @@ class Failure(Exception):
     pass
 
 
+# Sanitizer and valgrind runs (make check SANITIZE=1, make valgrind):
+# their options reach the handler, CF_WRAP="valgrind ..." goes before
+# it on the command line, and any report on its stderr fails the test.
+SANITIZER_ENV = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "runtime error:", "UndefinedBehaviorSanitizer")
+WRAP_EXIT = 99      # valgrind --error-exitcode
+
+
+def handler_cmd(binary):
+    """The handler's argv, with the CF_WRAP prefix if one is set."""
+    return shlex.split(os.environ.get("CF_WRAP", "")) + [binary]
+
+
+def handler_timeout(timeout):
+    """Valgrind runs the handler some 20 times slower."""
+    return timeout * 4 if os.environ.get("CF_WRAP") else timeout
+
+
+def checker_report(stderr, rc=0):
+    """A sanitizer's or valgrind's report in the handler's stderr, or None."""
+    if any(m in stderr for m in SANITIZER_MARKS):
+        return stderr
+    if os.environ.get("CF_WRAP") and (rc == WRAP_EXIT or
+                                      re.search(r"(?m)^==\d+== ", stderr)):
+        return "exit status %d\n%s" % (rc, stderr)
+    return None
+
+
 class Reply:
     def __init__(self, proc, text):
         self.rc = proc.returncode
         self.text = text
         self.stderr = proc.stderr.decode("utf-8", "replace")
+        report = checker_report(self.stderr, self.rc)
+        if report is not None:
+            raise Failure("the handler's checker reported:\n" + report[-6000:])
         try:
             self.root = ET.fromstring(text.encode("utf-8"))
         except ET.ParseError as e:
@@ -270,14 +304,18 @@ class Case:
         }
         for k, v in params.items():
             e["PARAM_" + k] = v
+        for k in SANITIZER_ENV:
+            if k in os.environ:
+                e[k] = os.environ[k]
         return e
 
     def run(self, func, user="alice", level=16, env=None, timeout=40, **params):
         e = self.env(func, user, level, params)
         if env:
             e.update(env)
-        proc = subprocess.run([self.binary], env=e, capture_output=True,
-                              preexec_fn=lambda: os.close(0), timeout=timeout)
+        proc = subprocess.run(handler_cmd(self.binary), env=e, capture_output=True,
+                              preexec_fn=lambda: os.close(0),
+                              timeout=handler_timeout(timeout))
         text = proc.stdout.decode("utf-8", "strict")
         self.outputs.append(text)
         return Reply(proc, text)

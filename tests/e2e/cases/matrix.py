@@ -436,9 +436,13 @@ def test_runner_leak_check_fires(t):
             self.etc = os.path.join(self.tmp, "etc")
             os.makedirs(os.path.join(self.etc, "users"), mode=0o700)
             self.outputs, self._log, self.calls = ["<doc/>"], "", []
+            self.reqs = []
 
         def log(self):
             return self._log
+
+        def requests(self):
+            return self.reqs
 
         def mgrctl_calls(self):
             return self.calls
@@ -467,6 +471,7 @@ def test_runner_leak_check_fires(t):
         "stray file": lambda c: c.put("etc/zones-admin.json", tok, 0o600),
         "file outside the store": lambda c: c.put("elsewhere.txt", tok, 0o600),
         "store file 0644": lambda c: c.put("etc/users/bob.json", tok, 0o644),
+        "URL": lambda c: c.reqs.append({"path": "/client/v4/zones/" + tok, "query": {}}),
         "mgrctl argv": lambda c: c.calls.append({"argv": ["mgrctl", "x=" + tok], "env": {}}),
         "mgrctl env": lambda c: c.calls.append({"argv": ["mgrctl"], "env": {"T": tok}}),
         "mgrctl's parent environ": lambda c: c.put(
