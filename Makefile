@@ -20,6 +20,10 @@ ifeq ($(SANITIZE),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 LDFLAGS	+= -fsanitize=address,undefined
 BUILD	?= build/asan
+# Any report fails the run: the unit runner and lib.py see the exit status
+# and the report on stderr (lib.py passes these on to the handler).
+export ASAN_OPTIONS ?= abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 endif
 BUILD	?= build
 
@@ -30,6 +34,7 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNITS	= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all check unit e2e xmlcheck contract install uninstall clean demo \
+	check-nocontract fuzz fuzz-build valgrind valgrind-ci \
 	langcheck deb packaging-check bench
 
 all: $(BUILD)/cloudflare
@@ -62,9 +67,53 @@ contract: $(BUILD)/cloudflare
 
 check: all unit xmlcheck langcheck e2e contract
 
+# The same without the contract run (CI's sanitizer pass).
+check-nocontract: all unit xmlcheck langcheck e2e
+
 # Both message sets: every T("en", "ru") in src/ and the XML's (runs xmlcheck).
 langcheck:
 	python3 tests/langcheck.py
+
+# libFuzzer harnesses (tests/fuzz/README.md): clang, ASan and UBSan,
+# every source but main.c.  `make fuzz FUZZ_SECONDS=60` runs each one.
+FUZZ_CC	?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
+	   -Wall -Wextra -fno-omit-frame-pointer \
+	   -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS = $(patsubst src/%.c,build/fuzz/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZERS	= $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build/fuzz/obj/%.o: src/%.c $(wildcard include/*.h) | build/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# An archive, so a harness that includes a source file (fuzz_mgrctl)
+# does not also link that file's object.
+build/fuzz/libcf.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $(FUZZ_OBJS)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libcf.a src/panel.c \
+    $(wildcard include/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer -o $@ $< \
+	    build/fuzz/libcf.a $(PKG_LIBS) -lm
+
+build/fuzz/obj:
+	mkdir -p $@
+
+fuzz-build: $(FUZZERS)
+
+fuzz: fuzz-build
+	FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+# The unit tests and the end-to-end suite under valgrind (slow: see
+# tests/valgrind.sh; VALGRIND_ONLY=a,b limits the end-to-end part).
+valgrind: all $(UNITS)
+	sh tests/valgrind.sh $(BUILD)/cloudflare $(UNITS)
+
+# CI's subset of the end-to-end part (listed in tests/valgrind.sh).
+valgrind-ci: all $(UNITS)
+	VALGRIND_ONLY=ci sh tests/valgrind.sh $(BUILD)/cloudflare $(UNITS)
 
 # The .deb, built in a scratch copy of the tree, into build/deb/.
 deb:

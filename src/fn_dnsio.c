@@ -905,7 +905,8 @@ dns_copy_from_panel(struct ctx *c, const struct zone *z, char *notice,
 	if (cf_path(&base, "/zones/%s/dns_records", z->id) == -1 ||
 	    cf_list(cf, &base, DNS_PER_PAGE, have_item, &s, &e) == -1)
 		goto fail;	/* not knowing what exists, add nothing */
-	qsort(s.have, s.nhave, sizeof(s.have[0]), cmp_key);
+	if (s.nhave > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(s.have, s.nhave, sizeof(s.have[0]), cmp_key);
 	if ((s.add = calloc(pr.n < COPY_MAX ? pr.n + 1 : COPY_MAX,
 	    sizeof(*s.add))) == NULL)
 		goto nomem;
@@ -920,8 +921,9 @@ dns_copy_from_panel(struct ctx *c, const struct zone *z, char *notice,
 			s.skipped++;
 			continue;
 		}
-		if (bsearch(&n.key, s.have, s.nhave, sizeof(s.have[0]),
-		    cmp_key) != NULL || is_planned(&s, n.key)) {
+		if ((s.nhave > 0 && bsearch(&n.key, s.have, s.nhave,
+		    sizeof(s.have[0]), cmp_key) != NULL) ||
+		    is_planned(&s, n.key)) {
 			s.present++;
 			json_free(n.body);
 			free(n.key);

@@ -326,7 +326,8 @@ fn_fw_list(struct ctx *c)
 		if (page_each(c, &more[k], zone_item, &l) == -1)
 			goto out;
 	}
-	qsort(l.acc, l.nacc, sizeof(*l.acc), cmp_id);
+	if (l.nacc > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(l.acc, l.nacc, sizeof(*l.acc), cmp_id);
 	if (nfirst == 2 && !accfail) {
 		if (page_each(c, &first[1], account_item, &l) == -1)
 			goto out;

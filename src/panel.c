@@ -384,7 +384,8 @@ panel_domains(const char *user, struct domlist *l, struct err *err)
 		if (rc == -1)
 			goto fail;
 	}
-	qsort(l->v, l->n, sizeof(l->v[0]), cmp_domain);
+	if (l->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(l->v, l->n, sizeof(l->v[0]), cmp_domain);
 	return 0;
 fail:
 	domlist_free(l);

@@ -232,6 +232,7 @@ write_file(const char *name, const char *data, size_t len, int durable,
 	char	 path[1024], tmp[1100], sub[1024], *slash;
 	int	 fd = -1, lock, rc = -1;
 
+	tmp[0] = '\0';	/* nothing to unlink until it is named */
 	if (full_path(path, sizeof(path), name, err) == -1)
 		return -1;
 	if ((lock = store_lock(".lock", err)) == -1)
@@ -245,6 +246,7 @@ write_file(const char *name, const char *data, size_t len, int durable,
 	remove_stale(path);
 	if (cf_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
 	    (long)getpid()) == -1) {
+		tmp[0] = '\0';
 		errno = ENAMETOOLONG;
 		fail(err, "write", path);
 		goto out;
@@ -278,7 +280,7 @@ write_file(const char *name, const char *data, size_t len, int durable,
 out:
 	if (fd != -1)
 		close(fd);
-	if (rc == -1)
+	if (rc == -1 && tmp[0] != '\0')
 		unlink(tmp);
 	store_unlock(lock);
 	return rc;

@@ -119,6 +119,11 @@ def handler_timeout(timeout):
     return timeout * 4 if os.environ.get("CF_WRAP") else timeout
 
 
+def time_factor():
+    """For a test's own time bounds: how much slower the handler runs."""
+    return 10 if os.environ.get("CF_WRAP") else 1
+
+
 def checker_report(stderr, rc=0):
     """A sanitizer's or valgrind's report in the handler's stderr, or None."""
     if any(m in stderr for m in SANITIZER_MARKS):
