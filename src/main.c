@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,14 @@ main(void)
 	int		 rc = -1;
 
 	deadline_start(CF_DEADLINE_MS);
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * A fixed threshold: large buffers (a page of records, the reply)
+	 * are mapped and given back when freed, instead of glibc raising
+	 * the threshold after the first one and keeping the rest.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	/* A core dump would hold tokens. */
 	setrlimit(RLIMIT_CORE, &nocore);
 	umask(077);
