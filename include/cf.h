@@ -55,6 +55,8 @@ void	 deadline_start(long long);
 long long deadline_left(void);	/* ms, never below 0 */
 long long mono_ms(void);
 
+size_t	 utf8_decode(const char *, size_t, unsigned int *);
+
 size_t	 cf_strlcpy(char *, const char *, size_t);
 int	 cf_snprintf(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

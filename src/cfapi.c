@@ -421,37 +421,6 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Length of the valid UTF-8 sequence at p, 0 when it is not one. */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	size_t		 n, i;
-	unsigned int	 c;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /*
  * Cloudflare's own words, quoted in our messages and the log: valid
  * UTF-8 without control bytes (each bad byte becomes U+FFFD), cut
@@ -462,9 +431,10 @@ clip(char *dst, size_t sz, const char *src)
 {
 	const unsigned char	*p = (const unsigned char *)src;
 	size_t			 o = 0, n;
+	unsigned int		 c;
 
 	while (*p != '\0') {
-		n = utf8_len(p);
+		n = utf8_decode((const char *)p, 4, &c);
 		if (n == 1 && (*p == '\t' || *p == '\n' || *p == '\r')) {
 			if (o + 1 >= sz)
 				break;

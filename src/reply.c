@@ -38,40 +38,6 @@ static const char fallback[] =
     "<doc><error type=\"internal\"><msg>The Cloudflare plugin ran out "
     "of memory. / Модулю Cloudflare не хватило памяти.</msg></error></doc>\n";
 
-/* Length of the valid UTF-8 sequence at p, with its code point; 0 if bad. */
-static size_t
-utf8_seq(const unsigned char *p, unsigned int *cp)
-{
-	size_t		 n, i;
-	unsigned int	 c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are invalid. */
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
-	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 static int
 xml_char_ok(unsigned int c)
 {
@@ -94,7 +60,8 @@ xml_clean(const char *s)
 	if ((out = malloc(strlen(s) * 3 + 1)) == NULL)
 		return NULL;
 	for (o = out, p = (const unsigned char *)s; *p != '\0'; ) {
-		n = utf8_seq(p, &c);
+		/* NUL ends the string and is no continuation byte. */
+		n = utf8_decode((const char *)p, 4, &c);
 		if (n == 0 || !xml_char_ok(c)) {
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3;

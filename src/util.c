@@ -71,6 +71,48 @@ err_isset(const struct err *e)
 	return e->msg[0] != '\0';
 }
 
+/*
+ * The valid UTF-8 sequence at p (at most avail bytes): its length and
+ * code point, or 0 when it is overlong, a surrogate, beyond U+10FFFF,
+ * cut short or not UTF-8 at all.  The one decoder every module uses.
+ */
+size_t
+utf8_decode(const char *s, size_t avail, unsigned int *cp)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, i;
+	unsigned int		 c;
+
+	if (avail == 0)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
 size_t
 cf_strlcpy(char *dst, const char *src, size_t size)
 {

@@ -19,36 +19,12 @@
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n, k;
-	unsigned int		 c;
+	size_t		 i, n;
+	unsigned int	 c;
 
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
-			n = 1;
-			c = p[i] & 0x1f;
-		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
-			n = 2;
-			c = p[i] & 0x0f;
-		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
-			n = 3;
-			c = p[i] & 0x07;
-		} else
+	for (i = 0; i < len; i += n)
+		if ((n = utf8_decode(s + i, len - i, &c)) == 0)
 			return 0;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i + k] & 0x3f);
-		}
-		if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 ||
-		    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
 	return 1;
 }
 
