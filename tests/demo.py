@@ -45,6 +45,9 @@ def main():
         st = lib.default_state()
         st["zones"][0]["generate_records"] = 2500
         t.reset(st)
+        panel = lib.default_panel()
+        panel["users"]["alice"]["domains"].append("alice.co.uk")  # a DNS zone in the panel
+        t.set_panel(panel)
         print("Fake Cloudflare on %s; panel users alice and bob." % fake.api)
         show("alice opens Cloudflare before any token is set",
              t.run("cloudflare.zone"))
