@@ -212,7 +212,6 @@ const struct func functab[] = {
 	    p_cr_edit },
 	{ "cloudflare.cacherule.delete", fn_cr_delete, LEVEL_USER, "plid",
 	    F_TOKEN, p_sub_group },
-	/* More functions are added above this line. */
 	{ NULL, NULL, 0, NULL, 0, NULL }
 };
 
