@@ -26,7 +26,7 @@ enum perm {
 	PERM_SETTINGS_EDIT,	/* Zone · Zone Settings · Edit */
 	PERM_DNS_READ,		/* Zone · Zone DNS · Read */
 	PERM_DNS_EDIT,		/* Zone · Zone DNS · Edit */
-	PERM_ZONE_READ,		/* Zone · Zone · Read (Edit includes it) */
+	PERM_ZONE_READ,		/* named "Zone · Zone · Edit": the one the plugin asks for */
 	PERM_ZONE_EDIT,		/* Zone · Zone · Edit */
 	PERM_PURGE,		/* Zone · Cache Purge · Purge */
 	PERM_FW_READ,		/* Zone · Firewall Services · Read */
